@@ -1,0 +1,31 @@
+# `cmake --install` layout:
+#   bin/marl, lib/libmarl_core.so (+ libmarl_torch.so), lib/marl/plugins/*.so,
+#   include/marl/*.h, lib/cmake/marl/ (find_package(marl) + marl_add_plugin()).
+include(CMakePackageConfigHelpers)
+
+set(MARL_INSTALL_TARGETS marl_core)
+if(MARL_BUILD_TORCH)
+  list(APPEND MARL_INSTALL_TARGETS marl_torch)
+endif()
+set_target_properties(marl_core PROPERTIES EXPORT_NAME core)
+if(MARL_BUILD_TORCH)
+  set_target_properties(marl_torch PROPERTIES EXPORT_NAME torch)
+endif()
+
+install(TARGETS ${MARL_INSTALL_TARGETS} EXPORT marlTargets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS marl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/framework/include/marl DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+  FILES_MATCHING PATTERN "*.h")
+install(FILES ${CMAKE_BINARY_DIR}/framework/include/marl/build_info.h
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/marl)
+
+set(MARL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/marl)
+install(EXPORT marlTargets NAMESPACE marl:: DESTINATION ${MARL_CMAKE_DIR})
+configure_package_config_file(${CMAKE_SOURCE_DIR}/cmake/marlConfig.cmake.in
+  ${CMAKE_BINARY_DIR}/marlConfig.cmake INSTALL_DESTINATION ${MARL_CMAKE_DIR})
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/marlConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_BINARY_DIR}/marlConfig.cmake ${CMAKE_BINARY_DIR}/marlConfigVersion.cmake
+  ${CMAKE_SOURCE_DIR}/cmake/MarlPlugin.cmake DESTINATION ${MARL_CMAKE_DIR})

@@ -1,0 +1,82 @@
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+
+#include "commands.h"
+#include "marl/checkpoint.h"
+#include "marl/error.h"
+#include "marl/evaluator.h"
+#include "marl/experiment.h"
+#include "marl/metrics_csv.h"
+
+namespace marl::cli {
+
+namespace {
+
+struct EvalArgs {
+  std::string run_dir;
+  std::string checkpoint;
+  int episodes = 20;
+  int64_t seed = -1;
+  bool render = false;
+};
+
+int eval(const EvalArgs& args, const GlobalOptions& global) {
+  const std::filesystem::path dir(args.run_dir);
+  const std::filesystem::path config = dir / "config.toml";
+  if (!std::filesystem::exists(config)) {
+    throw Error(dir.string() + " is not a run directory: it has no config.toml (pass the folder `marl run` wrote)");
+  }
+  const std::filesystem::path checkpoint =
+      args.checkpoint.empty() ? dir / "checkpoint.bin" : std::filesystem::path(args.checkpoint);
+  if (!std::filesystem::exists(checkpoint)) {
+    throw Error("no checkpoint at " + checkpoint.string() + " (did the run finish? see run.json)");
+  }
+  if (args.episodes < 1) throw Error("--episodes must be at least 1");
+
+  const PluginRegistry registry = global.registry();
+  const Experiment experiment = Experiment::load(config, {}, registry);
+  const uint64_t seed = args.seed >= 0 ? static_cast<uint64_t>(args.seed) : experiment.seeds().front();
+
+  EvalOptions options;
+  options.episodes = args.episodes;
+  options.num_envs = args.render ? 1 : std::min(args.episodes, 8);
+  options.seed = seed;
+  options.render = args.render ? &std::cout : nullptr;
+  options.env_name = experiment.config.env_plugin;
+
+  const EnvSpec spec = experiment.env_factory()()->spec();
+  std::shared_ptr<Algorithm> algorithm = experiment.algorithm_plugin->make_algorithm(
+      experiment.algorithm_context(spec, options.num_envs, seed));
+  const CheckpointHeader header =
+      load_checkpoint(checkpoint, experiment.config.algorithm_plugin, *algorithm);
+
+  const EpisodeStats stats = evaluate(experiment.env_factory(), *algorithm, options);
+  std::cout << "evaluated " << header.algorithm << " (checkpoint at " << header.env_steps
+            << " env steps) greedily on " << experiment.config.env_plugin << " for " << stats.count()
+            << " episodes\n";
+  const auto names = stats.column_names();
+  const auto values = stats.column_values();
+  size_t width = 0;
+  for (const auto& name : names) width = std::max(width, name.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::cout << "  " << std::left << std::setw(static_cast<int>(width)) << names[i] << "  "
+              << MetricsCsv::format(values[i]) << '\n';
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app, const GlobalOptions& global, Command& selected) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* cmd = app.add_subcommand("eval", "run a saved policy greedily and report returns and env metrics");
+  cmd->add_option("run_dir", args->run_dir, "run directory written by `marl run`")->required();
+  cmd->add_option("--checkpoint", args->checkpoint, "checkpoint file (default <run_dir>/checkpoint.bin)");
+  cmd->add_option("--episodes", args->episodes, "number of episodes (default 20)");
+  cmd->add_option("--seed", args->seed, "evaluation seed (default: the run's seed)");
+  cmd->add_flag("--render", args->render, "print the environment's text rendering at every step");
+  cmd->callback([args, &global, &selected] { selected = [args, &global] { return eval(*args, global); }; });
+}
+
+}  // namespace marl::cli

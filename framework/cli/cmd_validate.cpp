@@ -1,0 +1,41 @@
+#include <iostream>
+
+#include "commands.h"
+#include "marl/experiment.h"
+
+namespace marl::cli {
+
+namespace {
+
+struct ValidateArgs {
+  std::vector<std::string> files;
+  std::vector<std::string> sets;
+  bool print = false;
+};
+
+int validate(const ValidateArgs& args, const GlobalOptions& global) {
+  const PluginRegistry registry = global.registry();
+  for (const auto& file : args.files) {
+    const Experiment experiment = Experiment::load(file, args.sets, registry);
+    // Creating one env also checks the env's own constraints on its params.
+    const EnvSpec spec = experiment.env_factory()()->spec();
+    std::cout << file << ": ok (env '" << experiment.config.env_plugin << "' with " << spec.num_agents()
+              << " agents, algorithm '" << experiment.config.algorithm_plugin << "', "
+              << experiment.config.run.get_int("env_steps") << " env steps)\n";
+    if (args.print) std::cout << experiment.config_toml(experiment.seeds().front());
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, const GlobalOptions& global, Command& selected) {
+  auto args = std::make_shared<ValidateArgs>();
+  CLI::App* cmd = app.add_subcommand("validate", "check experiment files without running them");
+  cmd->add_option("experiments", args->files, "experiment files (.toml)")->required();
+  cmd->add_option("--set", args->sets, "override a key, as for run")->type_name("KEY=VALUE");
+  cmd->add_flag("--print", args->print, "print the fully resolved config");
+  cmd->callback([args, &global, &selected] { selected = [args, &global] { return validate(*args, global); }; });
+}
+
+}  // namespace marl::cli

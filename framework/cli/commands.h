@@ -1,0 +1,29 @@
+// Sub-commands of the marl CLI. Each registers its options on the app and
+// returns the function that runs it (exit code). User errors are thrown as
+// marl::Error and turned into exit code 2 by main().
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "marl/plugin_registry.h"
+
+namespace marl::cli {
+
+struct GlobalOptions {
+  std::vector<std::string> plugin_dirs;
+  PluginRegistry registry() const;
+};
+
+using Command = std::function<int()>;
+
+void add_run_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_eval_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_plugin_commands(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_validate_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+
+}  // namespace marl::cli

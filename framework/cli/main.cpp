@@ -1,0 +1,56 @@
+// marl: run, evaluate and inspect multi-agent RL experiments.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "commands.h"
+#include "marl/build_info.h"
+#include "marl/error.h"
+
+namespace marl::cli {
+
+PluginRegistry GlobalOptions::registry() const {
+  std::vector<std::filesystem::path> extra(plugin_dirs.begin(), plugin_dirs.end());
+  return PluginRegistry(PluginRegistry::default_search_path(extra));
+}
+
+}  // namespace marl::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"marl " MARL_VERSION ": multi-agent reinforcement learning experiments"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", MARL_VERSION);
+  marl::cli::GlobalOptions global;
+  app.add_option("--plugin-dir", global.plugin_dirs,
+                 "extra folder to search for plugins (repeatable; also MARL_PLUGIN_PATH)")
+      ->type_name("DIR");
+
+  marl::cli::Command selected;
+  marl::cli::add_run_command(app, global, selected);
+  marl::cli::add_eval_command(app, global, selected);
+  marl::cli::add_plugin_commands(app, global, selected);
+  marl::cli::add_validate_command(app, global, selected);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  try {
+    return selected ? selected() : 2;
+  } catch (const marl::Error& e) {
+    std::cout.flush();
+    std::cerr << "error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << "internal error: " << e.what() << '\n';
+    return 1;
+  }
+}

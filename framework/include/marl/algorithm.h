@@ -1,0 +1,66 @@
+// The algorithm API: what an algorithm plugin implements.
+//
+// The runner drives every algorithm with the same loop, on-policy or
+// off-policy alike:
+//
+//   act(batch, actions, Explore) -> vector env steps -> observe(transition)
+//   while (ready_to_train()) train(metrics)
+//
+// An on-policy learner stores the rollout in observe() and becomes ready when
+// it is full; an off-policy learner appends to its replay in observe() and
+// becomes ready every N steps/episodes once the replay holds a batch.
+// Evaluation calls act(..., Greedy) only, never observe().
+//
+// Randomness: seed every generator (exploration, network init, minibatch
+// shuffling) from AlgorithmContext::seed, so a run is reproducible.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "marl/batch.h"
+#include "marl/env.h"
+#include "marl/params.h"
+
+namespace marl {
+
+enum class ActMode { Explore, Greedy };
+
+struct AlgorithmContext {
+  EnvSpec env;                 // spec of the environment being played
+  std::string env_name;        // plugin name, for messages and checkpoints
+  int num_envs = 1;            // batch width
+  uint64_t seed = 0;           // derive all RNG streams from this
+  int threads = 1;             // intra-op threads the algorithm may use
+  Params params;               // validated, defaults filled in
+};
+
+class Algorithm {
+ public:
+  virtual ~Algorithm() = default;
+
+  // Names of the values train() reports (losses, entropies, ...): fixed for
+  // the object's life so metrics.csv has a stable header.
+  virtual std::vector<std::string> metric_names() const { return {}; }
+
+  // Choose actions for every agent of every env in `obs`.
+  virtual void act(const Batch& obs, ActionBatch& actions, ActMode mode) = 0;
+
+  // The outcome of the actions chosen by the last act() (training only).
+  virtual void observe(const Transition& transition) = 0;
+
+  virtual bool ready_to_train() const = 0;
+
+  // One update; writes metric_names().size() values into metrics (resized by
+  // the caller).
+  virtual void train(std::vector<double>& metrics) = 0;
+
+  // Full learner state (networks, optimizers, normalizers, counters). Written
+  // by the core inside an atomically replaced checkpoint file.
+  virtual void save(std::ostream& out) const = 0;
+  virtual void load(std::istream& in) = 0;
+};
+
+}  // namespace marl

@@ -1,0 +1,132 @@
+// The environment API: what an environment plugin implements.
+//
+// An environment is a simultaneous-move game for N agents grouped in teams.
+// It declares an EnvSpec once, then resets and steps all agents at once,
+// writing its outputs into buffers that the core owns and preallocates
+// (EnvPool-style in-place writing): an env never allocates per step and never
+// sees LibTorch.
+//
+// Contract:
+//  * spec() is fixed for the lifetime of the object.
+//  * reset(seed, out) starts an episode; the same seed gives the same episode.
+//    It writes every agent's observation, the global state (if state_size>0)
+//    and the available-action masks (if has_avail_actions). Rewards are not
+//    read after reset.
+//  * step(actions, out) advances one step for all agents and writes
+//    observations, state, masks, and each agent's reward for this step. It
+//    returns whether the episode terminated (a true end: no bootstrapping) or
+//    was truncated (time limit). After an end the core calls reset() before
+//    the next step (auto-reset lives in the vector env, not in the env).
+//  * Actions are validated by the core before step() is called: a discrete
+//    action is in [0, n) and, with masks, available; a box action is finite.
+//  * Observations shorter than the batch's padded width only write their own
+//    obs_size floats; the core zero-fills the padding once.
+//  * episode_metrics() is called after an episode ends (before the reset) and
+//    writes spec().episode_metrics.size() doubles (e.g. hide-and-seek's
+//    hidden fraction); the runner averages them into metrics.csv.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "marl/params.h"
+
+namespace marl {
+
+struct ActionSpace {
+  enum class Kind { Discrete, Box };
+  Kind kind = Kind::Discrete;
+  int n = 0;                // Discrete: number of actions
+  std::vector<float> low;   // Box: per-dimension bounds (size = dim)
+  std::vector<float> high;
+
+  static ActionSpace discrete(int n);
+  static ActionSpace box(std::vector<float> low, std::vector<float> high);
+  bool is_discrete() const { return kind == Kind::Discrete; }
+  int dim() const { return is_discrete() ? 1 : static_cast<int>(low.size()); }
+  std::string describe() const;  // "discrete(5)" or "box(2)"
+};
+
+struct AgentSpec {
+  std::string name;                // e.g. "agent_0", "hider_1"
+  int team = 0;                    // index into EnvSpec::teams
+  std::vector<int64_t> obs_shape;  // row-major; obs_size() floats
+  ActionSpace action;
+
+  int64_t obs_size() const;
+};
+
+struct EnvSpec {
+  std::vector<std::string> teams = {"team"};  // team names, index = team id
+  std::vector<AgentSpec> agents;
+  std::vector<int64_t> state_shape;  // global state for centralized critics; {} = none
+  bool has_avail_actions = false;    // env writes masks (discrete actions only)
+  int episode_limit = 0;             // max steps per episode (0 = unbounded)
+  std::vector<std::string> episode_metrics;  // names of episode_metrics() values
+
+  int num_agents() const { return static_cast<int>(agents.size()); }
+  int num_teams() const { return static_cast<int>(teams.size()); }
+  int64_t max_obs_size() const;    // padded observation width in batches
+  int64_t state_size() const;
+  int max_discrete_actions() const;  // widest Discrete n (mask width); 0 if none
+  int max_action_dim() const;        // widest Box dim; 0 if none
+  std::vector<int> team_agents(int team) const;
+
+  // Throws marl::ContractError if the spec is inconsistent (no agents, team
+  // out of range, empty shapes, masks with box actions, ...).
+  void validate(const std::string& env_name) const;
+};
+
+// Where one environment writes its outputs. Agent i's observation starts at
+// obs + i * obs_stride (obs_size floats), its mask at avail + i * avail_stride
+// (n bytes, 1 = available) and its reward at reward[i * reward_stride].
+// The strides let the vector env lay batches out agent-major without copies.
+struct StepOutput {
+  float* obs = nullptr;
+  int64_t obs_stride = 0;
+  float* state = nullptr;  // state_size floats; null when the spec has none
+  uint8_t* avail = nullptr;  // null unless has_avail_actions
+  int64_t avail_stride = 0;
+  float* reward = nullptr;
+  int64_t reward_stride = 1;
+
+  float* agent_obs(int agent) const { return obs + agent * obs_stride; }
+  uint8_t* agent_avail(int agent) const { return avail + agent * avail_stride; }
+  float& agent_reward(int agent) const { return reward[agent * reward_stride]; }
+};
+
+// The actions of all agents for one environment. Discrete: discrete[i*stride];
+// Box: continuous + i * continuous_stride (dim floats).
+struct ActionInput {
+  const int64_t* discrete = nullptr;
+  int64_t discrete_stride = 1;
+  const float* continuous = nullptr;
+  int64_t continuous_stride = 0;
+
+  int64_t agent_discrete(int agent) const { return discrete[agent * discrete_stride]; }
+  const float* agent_continuous(int agent) const { return continuous + agent * continuous_stride; }
+};
+
+struct StepStatus {
+  bool terminated = false;
+  bool truncated = false;
+  bool done() const { return terminated || truncated; }
+};
+
+class Environment {
+ public:
+  virtual ~Environment() = default;
+
+  virtual const EnvSpec& spec() const = 0;
+  virtual void reset(uint64_t seed, const StepOutput& out) = 0;
+  virtual StepStatus step(const ActionInput& actions, const StepOutput& out) = 0;
+
+  // Episode metrics of the episode that just ended (spec().episode_metrics).
+  virtual void episode_metrics(double* /*out*/) const {}
+
+  // Human-readable picture of the current state for logs and terminals.
+  virtual std::string render() const { return {}; }
+};
+
+}  // namespace marl

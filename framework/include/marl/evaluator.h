@@ -1,0 +1,26 @@
+// Greedy evaluation: plays complete episodes with Algorithm::act(Greedy) and
+// aggregates returns and env metrics. Used at the end of a run
+// ([run].eval_episodes) and by `marl eval`.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+
+#include "marl/algorithm.h"
+#include "marl/episode_stats.h"
+#include "marl/vector_env.h"
+
+namespace marl {
+
+struct EvalOptions {
+  int episodes = 10;
+  int num_envs = 8;         // capped at `episodes`; 1 when rendering
+  uint64_t seed = 0;        // env seeds derive from it (SeedStream::Eval)
+  std::ostream* render = nullptr;  // print env 0's render() every step
+  std::string env_name = "env";
+};
+
+EpisodeStats evaluate(const VectorEnv::EnvFactory& make_env, Algorithm& algorithm,
+                      const EvalOptions& options);
+
+}  // namespace marl

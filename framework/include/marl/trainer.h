@@ -1,0 +1,38 @@
+// Runs one seed of an experiment into a run directory:
+//
+//   <run_dir>/config.toml   fully resolved config (seed included), written first
+//   <run_dir>/metrics.csv   one row per log interval
+//   <run_dir>/log.txt       the run's log
+//   <run_dir>/checkpoint.bin  latest checkpoint (atomically replaced)
+//   <run_dir>/run.json      status: "running", then "completed" or "failed"
+//
+// Everything that can fail before the first step (plugins, env and algorithm
+// construction) fails before the run directory is created, so a directory
+// exists only for runs that started; run.json tells whether it finished.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include "marl/experiment.h"
+
+namespace marl {
+
+struct TrainOptions {
+  std::filesystem::path run_dir;
+  uint64_t seed = 0;
+  bool live_progress = false;  // progress bar instead of log lines
+};
+
+struct TrainSummary {
+  uint64_t env_steps = 0;
+  uint64_t episodes = 0;
+  uint64_t updates = 0;
+  double wall_seconds = 0.0;
+  double steps_per_second = 0.0;
+  double final_return = 0.0;  // mean return over the last log interval (NaN if none)
+};
+
+TrainSummary train(const Experiment& experiment, const TrainOptions& options);
+
+}  // namespace marl

@@ -1,0 +1,101 @@
+// N copies of an environment stepped as one batch.
+//
+// Owns every buffer (observations, state, masks, rewards, actions, episode
+// ends), laid out agent-major as described in marl/batch.h and allocated once:
+// stepping allocates nothing. Env i's episodes are seeded from
+// derive_seed(seed, SeedStream::Env, i) and a per-env episode counter, so a
+// batch is reproducible whatever the thread count. Ended envs are reset
+// automatically; their last observation is kept in final_obs/final_state and a
+// record of the finished episode is queued for the runner.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "marl/batch.h"
+#include "marl/env.h"
+
+namespace marl {
+
+class ThreadPool;
+
+// One finished episode.
+struct EpisodeRecord {
+  int env = 0;
+  int length = 0;
+  std::vector<double> agent_returns;  // per agent, undiscounted
+  std::vector<double> metrics;        // EnvSpec::episode_metrics values
+  bool terminated = false;            // false: truncated
+};
+
+struct VectorEnvConfig {
+  int num_envs = 1;
+  int threads = 1;     // 1 = step on the calling thread; 0 = all cores
+  uint64_t seed = 0;
+  std::string env_name = "env";  // for error messages
+};
+
+class VectorEnv {
+ public:
+  using EnvFactory = std::function<std::shared_ptr<Environment>()>;
+
+  VectorEnv(const EnvFactory& make_env, const VectorEnvConfig& config);
+  ~VectorEnv();
+  VectorEnv(const VectorEnv&) = delete;
+  VectorEnv& operator=(const VectorEnv&) = delete;
+
+  const EnvSpec& spec() const { return spec_; }
+  int num_envs() const { return config_.num_envs; }
+  int num_agents() const { return spec_.num_agents(); }
+
+  // Resets every env (episode counters restart) and fills batch().
+  void reset();
+
+  // Where the algorithm writes actions; then call step().
+  ActionBatch& actions() { return actions_; }
+
+  // Validates the actions (ContractError naming env, agent and value), steps
+  // all envs, auto-resets ended ones and returns the transition.
+  const Transition& step();
+
+  const Batch& batch() const { return batch_; }
+
+  // Episodes finished since the last call (moved out; reserve-backed).
+  std::vector<EpisodeRecord>& finished_episodes() { return finished_; }
+
+  Environment& env(int i) { return *envs_[i]; }
+  uint64_t total_steps() const { return total_steps_; }  // env steps, all envs
+
+ private:
+  void reset_env(int e);
+  void step_range(int begin, int end);
+  void validate_actions() const;
+  StepOutput output_for(int e, float* obs_base, float* state_base);
+  ActionInput input_for(int e) const;
+
+  VectorEnvConfig config_;
+  EnvSpec spec_;
+  std::vector<std::shared_ptr<Environment>> envs_;
+  std::unique_ptr<ThreadPool> pool_;
+
+  std::vector<float> obs_, state_, reward_, final_obs_, final_state_;
+  std::vector<uint8_t> avail_, terminated_, truncated_, is_first_;
+  std::vector<int64_t> act_discrete_;
+  std::vector<float> act_continuous_;
+  std::vector<uint64_t> env_seed_, episode_index_;
+  std::vector<int> episode_length_;
+  std::vector<double> episode_return_;  // [E][A]
+  std::vector<EpisodeRecord> finished_;
+  std::vector<EpisodeRecord> pending_;  // per env, filled by the stepping thread
+  std::vector<StepStatus> status_;
+
+  Batch batch_;
+  ActionBatch actions_;
+  Transition transition_;
+  uint64_t total_steps_ = 0;
+};
+
+}  // namespace marl

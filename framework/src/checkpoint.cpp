@@ -1,0 +1,81 @@
+#include "marl/checkpoint.h"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "marl/algorithm.h"
+#include "marl/atomic_file.h"
+#include "marl/error.h"
+
+namespace marl {
+
+namespace {
+constexpr const char* kMagic = "MARL-CHECKPOINT 1";
+
+CheckpointHeader parse_header(std::istream& in, const std::filesystem::path& path) {
+  std::string line;
+  if (!std::getline(in, line) || line != kMagic) {
+    throw Error(path.string() + " is not a marl checkpoint (expected a first line '" +
+                std::string(kMagic) + "')");
+  }
+  std::map<std::string, std::string> fields;
+  while (std::getline(in, line) && !line.empty()) {
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) throw Error(path.string() + ": malformed checkpoint header line '" + line + "'");
+    fields[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  CheckpointHeader header;
+  header.algorithm = fields["algorithm"];
+  header.algorithm_version = fields["algorithm_version"];
+  header.env = fields["env"];
+  try {
+    header.env_steps = std::stoull(fields.count("env_steps") ? fields["env_steps"] : "0");
+    header.seed = std::stoull(fields.count("seed") ? fields["seed"] : "0");
+  } catch (const std::exception&) {
+    throw Error(path.string() + ": malformed checkpoint header (env_steps/seed are not numbers)");
+  }
+  if (header.algorithm.empty()) throw Error(path.string() + ": checkpoint header names no algorithm");
+  return header;
+}
+}  // namespace
+
+void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header,
+                     const Algorithm& algorithm) {
+  write_file_atomic(path, [&](std::ostream& out) {
+    out << kMagic << '\n'
+        << "algorithm=" << header.algorithm << '\n'
+        << "algorithm_version=" << header.algorithm_version << '\n'
+        << "env=" << header.env << '\n'
+        << "env_steps=" << header.env_steps << '\n'
+        << "seed=" << header.seed << "\n\n";
+    algorithm.save(out);
+  });
+}
+
+CheckpointHeader read_checkpoint_header(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open checkpoint " + path.string());
+  return parse_header(in, path);
+}
+
+CheckpointHeader load_checkpoint(const std::filesystem::path& path,
+                                 const std::string& expected_algorithm, Algorithm& algorithm) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open checkpoint " + path.string());
+  CheckpointHeader header = parse_header(in, path);
+  if (header.algorithm != expected_algorithm) {
+    throw Error(path.string() + " was saved by algorithm '" + header.algorithm +
+                "', but the experiment uses '" + expected_algorithm + "'");
+  }
+  try {
+    algorithm.load(in);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error("cannot load checkpoint " + path.string() + ": " + e.what());
+  }
+  return header;
+}
+
+}  // namespace marl

@@ -1,0 +1,111 @@
+#include <algorithm>
+#include <sstream>
+
+#include "marl/env.h"
+#include "marl/error.h"
+
+namespace marl {
+
+ActionSpace ActionSpace::discrete(int n) {
+  ActionSpace space;
+  space.kind = Kind::Discrete;
+  space.n = n;
+  return space;
+}
+
+ActionSpace ActionSpace::box(std::vector<float> low, std::vector<float> high) {
+  ActionSpace space;
+  space.kind = Kind::Box;
+  space.low = std::move(low);
+  space.high = std::move(high);
+  return space;
+}
+
+std::string ActionSpace::describe() const {
+  std::ostringstream out;
+  if (is_discrete()) {
+    out << "discrete(" << n << ")";
+  } else {
+    out << "box(" << dim() << ")";
+  }
+  return out.str();
+}
+
+int64_t AgentSpec::obs_size() const {
+  int64_t size = 1;
+  for (int64_t d : obs_shape) size *= d;
+  return obs_shape.empty() ? 0 : size;
+}
+
+int64_t EnvSpec::max_obs_size() const {
+  int64_t width = 0;
+  for (const auto& agent : agents) width = std::max(width, agent.obs_size());
+  return width;
+}
+
+int64_t EnvSpec::state_size() const {
+  if (state_shape.empty()) return 0;
+  int64_t size = 1;
+  for (int64_t d : state_shape) size *= d;
+  return size;
+}
+
+int EnvSpec::max_discrete_actions() const {
+  int width = 0;
+  for (const auto& agent : agents) {
+    if (agent.action.is_discrete()) width = std::max(width, agent.action.n);
+  }
+  return width;
+}
+
+int EnvSpec::max_action_dim() const {
+  int width = 0;
+  for (const auto& agent : agents) {
+    if (!agent.action.is_discrete()) width = std::max(width, agent.action.dim());
+  }
+  return width;
+}
+
+std::vector<int> EnvSpec::team_agents(int team) const {
+  std::vector<int> ids;
+  for (int i = 0; i < num_agents(); ++i) {
+    if (agents[i].team == team) ids.push_back(i);
+  }
+  return ids;
+}
+
+void EnvSpec::validate(const std::string& env_name) const {
+  auto fail = [&](const std::string& what) {
+    throw ContractError("environment '" + env_name + "' declares an invalid spec: " + what);
+  };
+  if (agents.empty()) fail("it has no agents");
+  if (teams.empty()) fail("it has no teams");
+  for (int i = 0; i < num_agents(); ++i) {
+    const AgentSpec& agent = agents[i];
+    const std::string who = "agent " + std::to_string(i) + " ('" + agent.name + "')";
+    if (agent.team < 0 || agent.team >= num_teams()) {
+      fail(who + " has team " + std::to_string(agent.team) + " but only " +
+           std::to_string(num_teams()) + " teams are declared");
+    }
+    if (agent.obs_size() <= 0) fail(who + " has an empty observation shape");
+    if (agent.action.is_discrete()) {
+      if (agent.action.n <= 0) fail(who + " has a discrete action space with no actions");
+    } else {
+      if (agent.action.low.empty() || agent.action.low.size() != agent.action.high.size()) {
+        fail(who + " has a box action space whose low/high bounds are empty or differ in size");
+      }
+      for (size_t d = 0; d < agent.action.low.size(); ++d) {
+        if (!(agent.action.low[d] <= agent.action.high[d])) {
+          fail(who + " has box bounds with low > high in dimension " + std::to_string(d));
+        }
+      }
+      if (has_avail_actions) fail("available-action masks need discrete actions, but " + who + " has a box");
+    }
+  }
+  for (int64_t d : state_shape) {
+    if (d <= 0) fail("the global state shape has a non-positive dimension");
+  }
+  if (episode_limit < 0) fail("episode_limit is negative");
+}
+
+}  // namespace marl

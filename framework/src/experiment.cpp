@@ -1,0 +1,56 @@
+#include "marl/experiment.h"
+
+#include "marl/rng.h"
+#include "marl/thread_pool.h"
+
+namespace marl {
+
+Experiment Experiment::load(const std::filesystem::path& file,
+                            const std::vector<std::string>& overrides,
+                            const PluginRegistry& registry) {
+  ExperimentDocument document = ExperimentDocument::load(file, overrides);
+  Experiment experiment;
+  experiment.source = file.string();
+  experiment.env_plugin = registry.load(PluginKind::Env, document.env_plugin());
+  experiment.algorithm_plugin = registry.load(PluginKind::Algorithm, document.algorithm_plugin());
+  experiment.config =
+      document.resolve(experiment.env_plugin->params(), experiment.algorithm_plugin->params());
+  experiment.name = experiment.config.run.get_string("name");
+  if (experiment.name.empty()) experiment.name = file.stem().string();
+  return experiment;
+}
+
+std::vector<uint64_t> Experiment::seeds() const {
+  std::vector<uint64_t> result;
+  for (int64_t s : config.run.get_int_list("seeds")) result.push_back(static_cast<uint64_t>(s));
+  if (result.empty()) result.push_back(static_cast<uint64_t>(config.run.get_int("seed")));
+  return result;
+}
+
+VectorEnv::EnvFactory Experiment::env_factory() const {
+  auto plugin = env_plugin;
+  auto params = config.env;
+  return [plugin, params] { return plugin->make_env(params); };
+}
+
+AlgorithmContext Experiment::algorithm_context(const EnvSpec& spec, int num_envs, uint64_t seed) const {
+  AlgorithmContext context;
+  context.env = spec;
+  context.env_name = config.env_plugin;
+  context.num_envs = num_envs;
+  context.seed = derive_seed(seed, SeedStream::Algorithm);
+  const int threads = static_cast<int>(config.run.get_int("threads"));
+  context.threads = threads == 0 ? ThreadPool::hardware_threads() : threads;
+  context.params = config.algorithm;
+  return context;
+}
+
+std::string Experiment::config_toml(uint64_t seed) const {
+  ExperimentDocument::Resolved resolved = config;
+  resolved.run.set("seed", static_cast<int64_t>(seed));
+  resolved.run.set("seeds", std::vector<int64_t>{});
+  resolved.run.set("name", name);
+  return resolved_to_toml(resolved);
+}
+
+}  // namespace marl

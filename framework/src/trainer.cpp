@@ -1,0 +1,209 @@
+#include "marl/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "marl/atomic_file.h"
+#include "marl/checkpoint.h"
+#include "marl/episode_stats.h"
+#include "marl/error.h"
+#include "marl/evaluator.h"
+#include "marl/logging.h"
+#include "marl/metrics_csv.h"
+#include "marl/progress.h"
+#include "marl/run_status.h"
+
+namespace marl {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void prepare_run_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+    throw Error("run directory " + dir.string() +
+                " already exists and is not empty; pass another --out or remove it");
+  }
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error("cannot create run directory " + dir.string() + ": " + ec.message());
+}
+
+// Sums of the algorithm's train() metrics over one log interval.
+struct TrainMetricSums {
+  std::vector<double> sum;
+  int count = 0;
+  void clear() {
+    std::fill(sum.begin(), sum.end(), 0.0);
+    count = 0;
+  }
+};
+
+}  // namespace
+
+TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
+  const Params& run = experiment.config.run;
+  const uint64_t total_steps = static_cast<uint64_t>(run.get_int("env_steps"));
+  const uint64_t log_interval = static_cast<uint64_t>(run.get_int("log_interval"));
+  const uint64_t checkpoint_interval = static_cast<uint64_t>(run.get_int("checkpoint_interval"));
+  const int eval_episodes = static_cast<int>(run.get_int("eval_episodes"));
+
+  // Everything that can fail on bad plugins happens before the run dir exists.
+  VectorEnvConfig env_config;
+  env_config.num_envs = static_cast<int>(run.get_int("num_envs"));
+  env_config.threads = static_cast<int>(run.get_int("threads"));
+  env_config.seed = options.seed;
+  env_config.env_name = experiment.config.env_plugin;
+  VectorEnv envs(experiment.env_factory(), env_config);
+  std::shared_ptr<Algorithm> algorithm = experiment.algorithm_plugin->make_algorithm(
+      experiment.algorithm_context(envs.spec(), envs.num_envs(), options.seed));
+  const std::vector<std::string> train_names = algorithm->metric_names();
+
+  prepare_run_dir(options.run_dir);
+  write_file_atomic(options.run_dir / "config.toml", experiment.config_toml(options.seed));
+  RunStatus status;
+  status.experiment = experiment.name;
+  status.source = experiment.source;
+  status.seed = options.seed;
+  write_run_status(options.run_dir, status);
+  LogFileScope log_file(options.run_dir / "log.txt");
+
+  const std::string& algorithm_name = experiment.config.algorithm_plugin;
+  CheckpointHeader header{algorithm_name, experiment.algorithm_plugin->record().version,
+                          experiment.config.env_plugin, 0, options.seed};
+  auto checkpoint = [&] {
+    header.env_steps = envs.total_steps();
+    save_checkpoint(options.run_dir / "checkpoint.bin", header, *algorithm);
+    status.checkpoint = "checkpoint.bin";
+  };
+
+  logger().info("run '{}' seed {}: env '{}' x{} ({} agents), algorithm '{}', {} env steps -> {}",
+                experiment.name, options.seed, experiment.config.env_plugin, envs.num_envs(),
+                envs.num_agents(), algorithm_name, total_steps, options.run_dir.string());
+
+  TrainSummary summary;
+  const auto start = Clock::now();
+  try {
+    EpisodeStats stats(envs.spec());
+    std::vector<std::string> columns = {"env_steps", "episodes", "updates", "wall_s", "steps_per_s"};
+    for (const auto& name : stats.column_names()) columns.push_back(name);
+    for (const auto& name : train_names) columns.push_back(name);
+    MetricsCsv csv(options.run_dir / "metrics.csv", columns);
+
+    TrainMetricSums train_sums;
+    train_sums.sum.assign(train_names.size(), 0.0);
+    std::vector<double> train_values(train_names.size(), 0.0);
+    ProgressReporter progress(total_steps, options.live_progress);
+    uint64_t next_log = log_interval;
+    uint64_t next_checkpoint = checkpoint_interval;
+    uint64_t last_row_steps = 0;
+    auto last_row_time = Clock::now();
+
+    auto write_row = [&] {
+      const uint64_t steps = envs.total_steps();
+      const double interval_s = seconds_since(last_row_time);
+      const double rate = interval_s > 0 ? (steps - last_row_steps) / interval_s : 0.0;
+      std::vector<double> row = {static_cast<double>(steps), static_cast<double>(summary.episodes),
+                                 static_cast<double>(summary.updates), seconds_since(start), rate};
+      for (double v : stats.column_values()) row.push_back(v);
+      for (double s : train_sums.sum) row.push_back(train_sums.count ? s / train_sums.count : NAN);
+      csv.append(row);
+      summary.final_return = stats.mean_return();
+      std::ostringstream text;
+      text << "episodes " << summary.episodes << ", return " << MetricsCsv::format(stats.mean_return());
+      progress.interval(steps, rate, text.str());
+      stats.clear();
+      train_sums.clear();
+      last_row_steps = steps;
+      last_row_time = Clock::now();
+    };
+
+    envs.reset();
+    while (envs.total_steps() < total_steps) {
+      algorithm->act(envs.batch(), envs.actions(), ActMode::Explore);
+      const Transition* transition = nullptr;
+      try {
+        transition = &envs.step();
+      } catch (const ContractError& e) {
+        throw ContractError("algorithm '" + algorithm_name + "' produced an invalid action at env step " +
+                            std::to_string(envs.total_steps()) + ": " + e.what());
+      }
+      algorithm->observe(*transition);
+      for (const EpisodeRecord& episode : envs.finished_episodes()) stats.add(episode);
+      summary.episodes += envs.finished_episodes().size();
+      envs.finished_episodes().clear();
+      while (algorithm->ready_to_train()) {
+        algorithm->train(train_values);
+        for (size_t i = 0; i < train_values.size(); ++i) train_sums.sum[i] += train_values[i];
+        ++train_sums.count;
+        ++summary.updates;
+      }
+      progress.tick(envs.total_steps());
+      if (envs.total_steps() >= next_log) {
+        write_row();
+        while (next_log <= envs.total_steps()) next_log += log_interval;
+      }
+      if (checkpoint_interval > 0 && envs.total_steps() >= next_checkpoint) {
+        checkpoint();
+        while (next_checkpoint <= envs.total_steps()) next_checkpoint += checkpoint_interval;
+      }
+    }
+    if (envs.total_steps() > last_row_steps) write_row();
+    progress.finish();
+    checkpoint();
+
+    summary.env_steps = envs.total_steps();
+    summary.wall_seconds = seconds_since(start);
+    summary.steps_per_second = summary.wall_seconds > 0 ? summary.env_steps / summary.wall_seconds : 0;
+
+    if (eval_episodes > 0) {
+      EvalOptions eval;
+      eval.episodes = eval_episodes;
+      eval.num_envs = envs.num_envs();
+      eval.seed = options.seed;
+      eval.env_name = experiment.config.env_plugin;
+      EpisodeStats result = evaluate(experiment.env_factory(), *algorithm, eval);
+      std::ostringstream csv_text;
+      const auto names = result.column_names();
+      const auto values = result.column_values();
+      csv_text << "episodes";
+      for (const auto& name : names) csv_text << ',' << name;
+      csv_text << '\n' << result.count();
+      for (double v : values) csv_text << ',' << MetricsCsv::format(v);
+      csv_text << '\n';
+      write_file_atomic(options.run_dir / "eval.csv", csv_text.str());
+      logger().info("greedy evaluation over {} episodes: mean return {}", result.count(),
+                    MetricsCsv::format(result.mean_return()));
+    }
+  } catch (const std::exception& e) {
+    status.status = "failed";
+    status.error = e.what();
+    status.env_steps = envs.total_steps();
+    status.episodes = summary.episodes;
+    status.updates = summary.updates;
+    status.wall_seconds = seconds_since(start);
+    write_run_status(options.run_dir, status);
+    logger().error("run failed: {}", e.what());
+    throw;
+  }
+
+  status.status = "completed";
+  status.env_steps = summary.env_steps;
+  status.episodes = summary.episodes;
+  status.updates = summary.updates;
+  status.wall_seconds = summary.wall_seconds;
+  write_run_status(options.run_dir, status);
+  logger().info("done: {} env steps, {} episodes, {} updates in {:.1f} s ({:.0f} env steps/s)",
+                summary.env_steps, summary.episodes, summary.updates, summary.wall_seconds,
+                summary.steps_per_second);
+  return summary;
+}
+
+}  // namespace marl

@@ -1,0 +1,209 @@
+#include "marl/vector_env.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "marl/error.h"
+#include "marl/rng.h"
+#include "marl/thread_pool.h"
+
+namespace marl {
+
+VectorEnv::VectorEnv(const EnvFactory& make_env, const VectorEnvConfig& config) : config_(config) {
+  if (config_.num_envs < 1) {
+    throw ConfigError("the vector env needs at least one env (num_envs = " +
+                      std::to_string(config_.num_envs) + ")");
+  }
+  envs_.reserve(config_.num_envs);
+  for (int e = 0; e < config_.num_envs; ++e) {
+    envs_.push_back(make_env());
+    if (!envs_.back()) throw ContractError("environment factory for '" + config_.env_name + "' returned null");
+  }
+  spec_ = envs_.front()->spec();
+  spec_.validate(config_.env_name);
+
+  const int64_t A = spec_.num_agents();
+  const int64_t E = config_.num_envs;
+  const int64_t O = spec_.max_obs_size();
+  const int64_t S = spec_.state_size();
+  const int64_t M = spec_.has_avail_actions ? spec_.max_discrete_actions() : 0;
+  const int64_t D = spec_.max_action_dim();
+
+  obs_.assign(A * E * O, 0.0f);
+  final_obs_.assign(A * E * O, 0.0f);
+  state_.assign(E * S, 0.0f);
+  final_state_.assign(E * S, 0.0f);
+  avail_.assign(A * E * M, 0);
+  reward_.assign(A * E, 0.0f);
+  terminated_.assign(E, 0);
+  truncated_.assign(E, 0);
+  is_first_.assign(E, 1);
+  act_discrete_.assign(A * E, 0);
+  act_continuous_.assign(A * E * D, 0.0f);
+  status_.assign(E, StepStatus{});
+  episode_length_.assign(E, 0);
+  episode_return_.assign(E * A, 0.0);
+  episode_index_.assign(E, 0);
+  env_seed_.resize(E);
+  for (int e = 0; e < E; ++e) env_seed_[e] = derive_seed(config_.seed, SeedStream::Env, e);
+  finished_.reserve(E);
+  pending_.resize(E);
+  for (auto& record : pending_) {
+    record.agent_returns.assign(A, 0.0);
+    record.metrics.assign(spec_.episode_metrics.size(), 0.0);
+  }
+
+  const int threads = config_.threads == 0 ? ThreadPool::hardware_threads() : config_.threads;
+  if (threads > 1 && E > 1) pool_ = std::make_unique<ThreadPool>(std::min<int64_t>(threads, E));
+
+  batch_.num_agents = static_cast<int>(A);
+  batch_.num_envs = static_cast<int>(E);
+  batch_.obs_size = O;
+  batch_.obs = obs_.data();
+  batch_.state_size = S;
+  batch_.state = S > 0 ? state_.data() : nullptr;
+  batch_.avail_size = M;
+  batch_.avail = M > 0 ? avail_.data() : nullptr;
+  batch_.is_first = is_first_.data();
+
+  actions_.num_agents = static_cast<int>(A);
+  actions_.num_envs = static_cast<int>(E);
+  actions_.discrete = act_discrete_.data();
+  actions_.action_dim = D;
+  actions_.continuous = D > 0 ? act_continuous_.data() : nullptr;
+
+  transition_.next = &batch_;
+  transition_.actions = &actions_;
+  transition_.reward = reward_.data();
+  transition_.terminated = terminated_.data();
+  transition_.truncated = truncated_.data();
+  transition_.final_obs = final_obs_.data();
+  transition_.final_state = S > 0 ? final_state_.data() : nullptr;
+}
+
+VectorEnv::~VectorEnv() = default;
+
+StepOutput VectorEnv::output_for(int e, float* obs_base, float* state_base) {
+  const int64_t E = config_.num_envs;
+  const int64_t O = batch_.obs_size;
+  const int64_t S = batch_.state_size;
+  const int64_t M = batch_.avail_size;
+  StepOutput out;
+  out.obs = obs_base + e * O;
+  out.obs_stride = E * O;
+  out.state = S > 0 ? state_base + e * S : nullptr;
+  out.avail = M > 0 ? avail_.data() + e * M : nullptr;
+  out.avail_stride = E * M;
+  out.reward = reward_.data() + e;
+  out.reward_stride = E;
+  return out;
+}
+
+ActionInput VectorEnv::input_for(int e) const {
+  const int64_t E = config_.num_envs;
+  const int64_t D = actions_.action_dim;
+  ActionInput in;
+  in.discrete = act_discrete_.data() + e;
+  in.discrete_stride = E;
+  in.continuous = D > 0 ? act_continuous_.data() + e * D : nullptr;
+  in.continuous_stride = E * D;
+  return in;
+}
+
+void VectorEnv::reset_env(int e) {
+  const uint64_t seed = derive_seed(env_seed_[e], episode_index_[e]++);
+  envs_[e]->reset(seed, output_for(e, obs_.data(), state_.data()));
+  is_first_[e] = 1;
+  episode_length_[e] = 0;
+  std::fill_n(episode_return_.begin() + static_cast<int64_t>(e) * num_agents(), num_agents(), 0.0);
+}
+
+void VectorEnv::reset() {
+  std::fill(episode_index_.begin(), episode_index_.end(), 0);
+  for (int e = 0; e < num_envs(); ++e) reset_env(e);
+  std::fill(terminated_.begin(), terminated_.end(), 0);
+  std::fill(truncated_.begin(), truncated_.end(), 0);
+  finished_.clear();
+}
+
+void VectorEnv::validate_actions() const {
+  const int A = num_agents();
+  const int E = num_envs();
+  for (int a = 0; a < A; ++a) {
+    const ActionSpace& space = spec_.agents[a].action;
+    for (int e = 0; e < E; ++e) {
+      std::ostringstream why;
+      if (space.is_discrete()) {
+        const int64_t action = actions_.agent_discrete(a, e);
+        if (action < 0 || action >= space.n) {
+          why << "action " << action << " is outside its action space " << space.describe()
+              << " (valid: 0.." << space.n - 1 << ")";
+        } else if (batch_.avail && !batch_.agent_avail(a, e)[action]) {
+          why << "action " << action << " is masked as unavailable";
+        }
+      } else {
+        const float* action = actions_.agent_continuous(a, e);
+        for (int d = 0; d < space.dim(); ++d) {
+          if (!std::isfinite(action[d]) || action[d] < space.low[d] || action[d] > space.high[d]) {
+            why << "action component " << d << " = " << action[d] << " is outside its box ["
+                << space.low[d] << ", " << space.high[d] << "]";
+            break;
+          }
+        }
+      }
+      const std::string reason = why.str();
+      if (!reason.empty()) {
+        throw ContractError("invalid action for agent " + std::to_string(a) + " ('" +
+                            spec_.agents[a].name + "') in env " + std::to_string(e) + " of '" +
+                            config_.env_name + "': " + reason + ".");
+      }
+    }
+  }
+}
+
+void VectorEnv::step_range(int begin, int end) {
+  const int A = num_agents();
+  const int64_t E = num_envs();
+  const int64_t O = batch_.obs_size;
+  const int64_t S = batch_.state_size;
+  for (int e = begin; e < end; ++e) {
+    const StepStatus status = envs_[e]->step(input_for(e), output_for(e, obs_.data(), state_.data()));
+    status_[e] = status;
+    is_first_[e] = 0;
+    terminated_[e] = status.terminated;
+    truncated_[e] = status.truncated;
+    ++episode_length_[e];
+    double* returns = episode_return_.data() + e * A;
+    for (int a = 0; a < A; ++a) returns[a] += reward_[a * E + e];
+    if (!status.done()) continue;
+    for (int a = 0; a < A; ++a) {
+      std::copy_n(obs_.data() + (a * E + e) * O, O, final_obs_.data() + (a * E + e) * O);
+    }
+    if (S > 0) std::copy_n(state_.data() + e * S, S, final_state_.data() + e * S);
+    EpisodeRecord& record = pending_[e];
+    record.env = e;
+    record.length = episode_length_[e];
+    record.terminated = status.terminated;
+    std::copy_n(returns, A, record.agent_returns.begin());
+    std::fill(record.metrics.begin(), record.metrics.end(), 0.0);
+    envs_[e]->episode_metrics(record.metrics.data());
+    reset_env(e);
+  }
+}
+
+const Transition& VectorEnv::step() {
+  validate_actions();
+  if (pool_) {
+    pool_->parallel_for(num_envs(), [this](int begin, int end) { step_range(begin, end); });
+  } else {
+    step_range(0, num_envs());
+  }
+  for (int e = 0; e < num_envs(); ++e) {
+    if (status_[e].done()) finished_.push_back(pending_[e]);
+  }
+  total_steps_ += static_cast<uint64_t>(num_envs());
+  return transition_;
+}
+
+}  // namespace marl

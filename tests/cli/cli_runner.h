@@ -1,0 +1,27 @@
+// Runs the marl CLI as a user would and captures what it printed.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace marl::testing {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// `args` is appended to the marl binary path verbatim (shell syntax).
+CliResult run_cli(const std::string& args);
+
+// A new empty folder under the system temp dir, unique to this process.
+std::filesystem::path scratch_dir(const std::string& name);
+
+// Writes `text` to `dir/name` and returns the path.
+std::filesystem::path write_text(const std::filesystem::path& dir, const std::string& name,
+                                 const std::string& text);
+
+// metrics.csv without its wall-clock columns (wall_s, steps_per_s).
+std::string metrics_without_wall_clock(const std::filesystem::path& run_dir);
+
+}  // namespace marl::testing

@@ -1,0 +1,144 @@
+// Bad input never crashes marl: each case below exits with code 2, prints a
+// one-paragraph error naming what was wrong, and leaves no run directory that
+// could pass for a finished run.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "cli_runner.h"
+#include "marl/run_status.h"
+
+namespace fs = std::filesystem;
+using marl::testing::run_cli;
+
+namespace {
+
+struct BadCase {
+  fs::path dir;
+  fs::path out;
+  marl::testing::CliResult result;
+};
+
+// Writes `toml` as bad.toml in a scratch dir and runs `marl run` on it.
+BadCase run_bad(const std::string& name, const std::string& toml, const std::string& extra = "") {
+  BadCase c;
+  c.dir = marl::testing::scratch_dir(name);
+  c.out = c.dir / "run";
+  const fs::path file = marl::testing::write_text(c.dir, "bad.toml", toml);
+  c.result = run_cli(extra + " run --no-progress " + file.string() + " --out " + c.out.string());
+  return c;
+}
+
+const std::string kRandomTwoStep =
+    "[run]\nenv_steps = 100\n[env]\nplugin = \"matrix_games\"\n[algorithm]\nplugin = \"random\"\n";
+
+void expect_clean_refusal(const BadCase& c) {
+  INFO(c.result.output);
+  CHECK(c.result.exit_code == 2);
+  CHECK_THAT(c.result.output, Catch::StartsWith("error: "));
+  CHECK_FALSE(fs::exists(c.out));
+}
+
+std::string fixture_dir_option() { return std::string("--plugin-dir ") + MARL_TEST_FIXTURE_DIR; }
+
+}  // namespace
+
+TEST_CASE("malformed TOML names the file and line", "[cli][errors]") {
+  const BadCase c = run_bad("malformed", "[run]\nenv_steps = = 3\n");
+  expect_clean_refusal(c);
+  CHECK_THAT(c.result.output, Catch::Contains("bad.toml:2"));
+}
+
+TEST_CASE("a misspelled key gets a suggestion", "[cli][errors]") {
+  // A table defined twice: TOML itself refuses it, with a location.
+  const BadCase twice = run_bad("twice", kRandomTwoStep + "[run]\n");
+  expect_clean_refusal(twice);
+  const BadCase typo = run_bad("typo2",
+                               "[run]\nenv_step = 100\n[env]\nplugin = \"matrix_games\"\n"
+                               "[algorithm]\nplugin = \"random\"\n");
+  expect_clean_refusal(typo);
+  CHECK_THAT(typo.result.output, Catch::Contains("bad.toml:2"));
+  CHECK_THAT(typo.result.output, Catch::Contains("env_step"));
+  CHECK_THAT(typo.result.output, Catch::Contains("did you mean 'env_steps'"));
+}
+
+TEST_CASE("a value of the wrong type names the key and the expected type", "[cli][errors]") {
+  const BadCase c = run_bad("type",
+                            "[run]\nenv_steps = \"lots\"\n[env]\nplugin = \"matrix_games\"\n"
+                            "[algorithm]\nplugin = \"random\"\n");
+  expect_clean_refusal(c);
+  CHECK_THAT(c.result.output, Catch::Contains("run.env_steps"));
+  CHECK_THAT(c.result.output, Catch::Contains("integer"));
+  const BadCase range = run_bad("range",
+                                "[run]\nnum_envs = 0\n[env]\nplugin = \"matrix_games\"\n"
+                                "[algorithm]\nplugin = \"random\"\n");
+  expect_clean_refusal(range);
+  CHECK_THAT(range.result.output, Catch::Contains("run.num_envs"));
+  const BadCase choice = run_bad("choice",
+                                 "[env]\nplugin = \"matrix_games\"\ngame = \"three_step\"\n"
+                                 "[algorithm]\nplugin = \"random\"\n");
+  expect_clean_refusal(choice);
+  CHECK_THAT(choice.result.output, Catch::Contains("env.game"));
+  CHECK_THAT(choice.result.output, Catch::Contains("two_step"));
+}
+
+TEST_CASE("a missing plugin lists what exists", "[cli][errors]") {
+  const BadCase c = run_bad("missing",
+                            "[env]\nplugin = \"matrix_gamez\"\n[algorithm]\nplugin = \"random\"\n");
+  expect_clean_refusal(c);
+  CHECK_THAT(c.result.output, Catch::Contains("matrix_gamez"));
+  CHECK_THAT(c.result.output, Catch::Contains("matrix_games"));
+}
+
+TEST_CASE("a plugin built for another ABI is refused", "[cli][errors]") {
+  const BadCase c = run_bad("abi",
+                            "[env]\nplugin = \"fixture_abi_major\"\n[algorithm]\nplugin = \"random\"\n",
+                            fixture_dir_option());
+  expect_clean_refusal(c);
+  CHECK_THAT(c.result.output, Catch::Contains("ABI"));
+  CHECK_THAT(c.result.output, Catch::Contains("fixture_abi_major"));
+}
+
+TEST_CASE("a plugin whose factory throws is reported, not fatal", "[cli][errors]") {
+  const BadCase c = run_bad("throws",
+                            "[env]\nplugin = \"fixture_throws\"\n[algorithm]\nplugin = \"random\"\n",
+                            fixture_dir_option());
+  expect_clean_refusal(c);
+  CHECK_THAT(c.result.output, Catch::Contains("fixture_throws"));
+}
+
+TEST_CASE("an out-of-range action stops the run and marks it failed", "[cli][errors]") {
+  const BadCase c = run_bad("action",
+                            "[env]\nplugin = \"matrix_games\"\n[algorithm]\nplugin = \"bad_actions\"\n",
+                            std::string("--plugin-dir ") + MARL_CLI_FIXTURE_DIR);
+  INFO(c.result.output);
+  CHECK(c.result.exit_code == 2);
+  CHECK_THAT(c.result.output, Catch::Contains("algorithm 'bad_actions' produced an invalid action"));
+  CHECK_THAT(c.result.output, Catch::Contains("outside its action space"));
+  // The run had started: its directory says it failed and holds no checkpoint.
+  REQUIRE(fs::exists(c.out / "run.json"));
+  CHECK(marl::read_run_status_field(c.out, "status") == "failed");
+  CHECK_FALSE(fs::exists(c.out / "checkpoint.bin"));
+}
+
+TEST_CASE("a run never writes into a non-empty directory", "[cli][errors]") {
+  const fs::path dir = marl::testing::scratch_dir("occupied");
+  marl::testing::write_text(dir, "keep.txt", "precious");
+  const auto result =
+      run_cli("run --no-progress experiments/matrix/two_step_random.toml --out " + dir.string());
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.output, Catch::Contains("not empty"));
+  CHECK_FALSE(fs::exists(dir / "run.json"));
+}
+
+TEST_CASE("eval of a folder that is not a run is a clear error", "[cli][errors]") {
+  const fs::path dir = marl::testing::scratch_dir("noeval");
+  const auto result = run_cli("eval " + dir.string());
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.output, Catch::Contains("not a run directory"));
+}
+
+TEST_CASE("unknown command line options exit with code 2", "[cli][errors]") {
+  CHECK(run_cli("run --frobnicate x.toml").exit_code == 2);
+  CHECK(run_cli("").exit_code == 2);
+}

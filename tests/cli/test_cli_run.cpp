@@ -1,0 +1,122 @@
+// `marl run/eval/list/info/validate` on real plugins, checked from the outside.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli_runner.h"
+#include "marl/atomic_file.h"
+#include "marl/run_status.h"
+
+namespace fs = std::filesystem;
+using marl::testing::run_cli;
+
+namespace {
+const std::string kTwoStep = "experiments/matrix/two_step_random.toml";
+
+std::string quiet_run(const std::string& args) { return "run --no-progress " + args; }
+}  // namespace
+
+TEST_CASE("marl list shows the in-tree plugins", "[cli]") {
+  const auto result = run_cli("list");
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("matrix_games"));
+  CHECK_THAT(result.output, Catch::Contains("random"));
+  CHECK_THAT(result.output, Catch::Contains("libmarl_env_matrix_games.so"));
+}
+
+TEST_CASE("marl info prints a plugin's keys with types, defaults and docs", "[cli]") {
+  const auto result = run_cli("info matrix_games");
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("game"));
+  CHECK_THAT(result.output, Catch::Contains("\"two_step\""));
+  CHECK_THAT(result.output, Catch::Contains("string"));
+}
+
+TEST_CASE("marl validate accepts the shipped matrix experiments", "[cli]") {
+  const auto result = run_cli("validate " + kTwoStep + " experiments/matrix/nonmonotonic_random.toml");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("ok"));
+}
+
+TEST_CASE("marl run writes a complete run directory", "[cli]") {
+  const fs::path dir = marl::testing::scratch_dir("run") / "run";
+  const auto result =
+      run_cli(quiet_run(kTwoStep + " --set run.env_steps=4000 --set run.log_interval=1000 --out " + dir.string()));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  for (const char* file : {"config.toml", "metrics.csv", "log.txt", "checkpoint.bin", "run.json"}) {
+    CHECK(fs::exists(dir / file));
+  }
+  CHECK(marl::read_run_status_field(dir, "status") == "completed");
+  CHECK(marl::read_run_status_field(dir, "env_steps") == "4000");
+  // 4 log intervals -> header + 4 rows.
+  std::ifstream csv(dir / "metrics.csv");
+  std::string header;
+  std::getline(csv, header);
+  CHECK_THAT(header, Catch::StartsWith("env_steps,episodes,updates,wall_s,steps_per_s,return_mean"));
+  int rows = 0;
+  std::string line;
+  double last_return = 0.0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    std::stringstream fields(line);
+    std::string cell;
+    for (int i = 0; i < 6 && std::getline(fields, cell, ','); ++i) {
+    }
+    last_return = std::stod(cell);
+  }
+  CHECK(rows == 4);
+  // The uniform policy's expected return on the two-step game is 5.25.
+  CHECK(last_return == Approx(5.25).margin(0.5));
+  // The resolved config is a valid experiment file.
+  const auto validate = run_cli("validate " + (dir / "config.toml").string());
+  INFO(validate.output);
+  CHECK(validate.exit_code == 0);
+}
+
+TEST_CASE("the same experiment and seed give the same metrics", "[cli][reproducibility]") {
+  const fs::path root = marl::testing::scratch_dir("repro");
+  const std::string args = kTwoStep + " --set run.env_steps=3000 --set run.num_envs=3 --seed 5 --out ";
+  REQUIRE(run_cli(quiet_run(args + (root / "a").string())).exit_code == 0);
+  REQUIRE(run_cli(quiet_run(args + (root / "b").string())).exit_code == 0);
+  // Threads change nothing either.
+  REQUIRE(run_cli(quiet_run(args + (root / "c").string() + " --set run.threads=2")).exit_code == 0);
+  REQUIRE(run_cli(quiet_run(kTwoStep + " --set run.env_steps=3000 --set run.num_envs=3 --seed 6 --out " +
+                            (root / "d").string()))
+              .exit_code == 0);
+  const std::string a = marl::testing::metrics_without_wall_clock(root / "a");
+  CHECK(a.size() > 100);
+  CHECK(a == marl::testing::metrics_without_wall_clock(root / "b"));
+  CHECK(a == marl::testing::metrics_without_wall_clock(root / "c"));
+  CHECK(a != marl::testing::metrics_without_wall_clock(root / "d"));
+  // Re-running the resolved config of a run reproduces it.
+  REQUIRE(run_cli(quiet_run((root / "a" / "config.toml").string() + " --out " + (root / "e").string()))
+              .exit_code == 0);
+  CHECK(a == marl::testing::metrics_without_wall_clock(root / "e"));
+}
+
+TEST_CASE("several seeds run into one folder each", "[cli]") {
+  const fs::path root = marl::testing::scratch_dir("seeds");
+  const auto result = run_cli(quiet_run(kTwoStep + " --set run.env_steps=200 --set 'run.seeds=[3, 4]' --out " +
+                                        (root / "multi").string()));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK(marl::read_run_status_field(root / "multi" / "seed_3", "seed") == "3");
+  CHECK(marl::read_run_status_field(root / "multi" / "seed_4", "seed") == "4");
+}
+
+TEST_CASE("marl eval replays a saved policy greedily", "[cli]") {
+  const fs::path dir = marl::testing::scratch_dir("eval") / "run";
+  REQUIRE(run_cli(quiet_run(kTwoStep + " --set run.env_steps=200 --out " + dir.string())).exit_code == 0);
+  const auto result = run_cli("eval " + dir.string() + " --episodes 6");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("for 6 episodes"));
+  CHECK_THAT(result.output, Catch::Contains("return_mean"));
+  const auto rendered = run_cli("eval " + dir.string() + " --episodes 1 --render");
+  CHECK(rendered.exit_code == 0);
+  CHECK_THAT(rendered.output, Catch::Contains("ended after 2 steps"));
+}

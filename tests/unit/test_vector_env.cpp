@@ -1,0 +1,184 @@
+// VectorEnv: buffer layout, auto-reset, seeding, action validation, threads.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <memory>
+
+#include "marl/error.h"
+#include "marl/rng.h"
+#include "marl/vector_env.h"
+
+namespace {
+
+// Counts steps; agent i observes [seed % 1000, t, i] (agent 1 has a shorter
+// obs to exercise padding), both are rewarded t, the episode ends after
+// `length` steps (terminated) and action 2 is masked out for agent 0.
+class CountingEnv : public marl::Environment {
+ public:
+  explicit CountingEnv(int length) : length_(length) {
+    spec_.teams = {"a", "b"};
+    spec_.agents = {{"first", 0, {3}, marl::ActionSpace::discrete(3)},
+                    {"second", 1, {2}, marl::ActionSpace::discrete(3)}};
+    spec_.state_shape = {1};
+    spec_.has_avail_actions = true;
+    spec_.episode_limit = length;
+    spec_.episode_metrics = {"last_action_sum"};
+  }
+  const marl::EnvSpec& spec() const override { return spec_; }
+  void reset(uint64_t seed, const marl::StepOutput& out) override {
+    seed_ = seed;
+    t_ = 0;
+    write(out);
+  }
+  marl::StepStatus step(const marl::ActionInput& actions, const marl::StepOutput& out) override {
+    ++t_;
+    action_sum_ = static_cast<double>(actions.agent_discrete(0) + actions.agent_discrete(1));
+    write(out);
+    out.agent_reward(0) = static_cast<float>(t_);
+    out.agent_reward(1) = static_cast<float>(t_);
+    marl::StepStatus status;
+    status.terminated = t_ >= length_;
+    return status;
+  }
+  void episode_metrics(double* out) const override { out[0] = action_sum_; }
+
+ private:
+  void write(const marl::StepOutput& out) {
+    float* a = out.agent_obs(0);
+    a[0] = static_cast<float>(seed_ % 1000);
+    a[1] = static_cast<float>(t_);
+    a[2] = 0.0f;
+    float* b = out.agent_obs(1);
+    b[0] = static_cast<float>(seed_ % 1000);
+    b[1] = static_cast<float>(t_);
+    out.state[0] = static_cast<float>(t_);
+    for (int i = 0; i < 3; ++i) {
+      out.agent_avail(0)[i] = i != 2;
+      out.agent_avail(1)[i] = 1;
+    }
+  }
+  marl::EnvSpec spec_;
+  int length_;
+  int t_ = 0;
+  uint64_t seed_ = 0;
+  double action_sum_ = 0.0;
+};
+
+marl::VectorEnv make(int num_envs, int threads, uint64_t seed = 7) {
+  marl::VectorEnvConfig config;
+  config.num_envs = num_envs;
+  config.threads = threads;
+  config.seed = seed;
+  config.env_name = "counting";
+  return marl::VectorEnv([] { return std::make_shared<CountingEnv>(3); }, config);
+}
+
+}  // namespace
+
+TEST_CASE("vector env lays batches out agent-major with padding", "[vector_env]") {
+  marl::VectorEnv envs = make(4, 1);
+  envs.reset();
+  const marl::Batch& batch = envs.batch();
+  REQUIRE(batch.num_agents == 2);
+  REQUIRE(batch.num_envs == 4);
+  REQUIRE(batch.obs_size == 3);
+  REQUIRE(batch.avail_size == 3);
+  for (int e = 0; e < 4; ++e) {
+    CHECK(batch.is_first[e] == 1);
+    // Agent 1's observation is 2 wide: the padding column stays zero.
+    CHECK(batch.agent_obs(1, e)[2] == 0.0f);
+    CHECK(batch.agent_obs(0, e)[0] == batch.agent_obs(1, e)[0]);
+    CHECK(batch.agent_avail(0, e)[2] == 0);
+    CHECK(batch.agent_avail(1, e)[2] == 1);
+  }
+  // Different envs get different seeds.
+  CHECK(batch.agent_obs(0, 0)[0] != batch.agent_obs(0, 1)[0]);
+}
+
+TEST_CASE("vector env auto-resets and reports finished episodes", "[vector_env]") {
+  marl::VectorEnv envs = make(2, 1);
+  envs.reset();
+  const float first_seed_obs = envs.batch().agent_obs(0, 0)[0];
+  for (int step = 1; step <= 3; ++step) {
+    envs.actions().agent_discrete(0, 0) = 1;
+    envs.actions().agent_discrete(1, 0) = 2;
+    envs.actions().agent_discrete(0, 1) = 0;
+    envs.actions().agent_discrete(1, 1) = 0;
+    const marl::Transition& t = envs.step();
+    CHECK(t.reward[0] == static_cast<float>(step));
+    if (step < 3) {
+      CHECK_FALSE(t.done(0));
+      CHECK(envs.batch().is_first[0] == 0);
+      CHECK(envs.finished_episodes().empty());
+    } else {
+      CHECK(t.terminated[0] == 1);
+      CHECK(t.truncated[0] == 0);
+      // The final observation of the old episode is kept; the batch holds the new one.
+      CHECK(t.final_obs[1] == 3.0f);
+      CHECK(envs.batch().agent_obs(0, 0)[1] == 0.0f);
+      CHECK(envs.batch().is_first[0] == 1);
+      CHECK(envs.batch().agent_obs(0, 0)[0] != first_seed_obs);
+      REQUIRE(envs.finished_episodes().size() == 2);
+      const marl::EpisodeRecord& r = envs.finished_episodes()[0];
+      CHECK(r.env == 0);
+      CHECK(r.length == 3);
+      CHECK(r.agent_returns == std::vector<double>{6.0, 6.0});
+      CHECK(r.metrics == std::vector<double>{3.0});
+      CHECK(envs.finished_episodes()[1].metrics == std::vector<double>{0.0});
+    }
+  }
+  CHECK(envs.total_steps() == 6);
+}
+
+TEST_CASE("vector env rejects out-of-range and masked actions", "[vector_env]") {
+  marl::VectorEnv envs = make(2, 1);
+  envs.reset();
+  envs.actions().agent_discrete(1, 1) = 3;
+  try {
+    envs.step();
+    FAIL("an out-of-range action was accepted");
+  } catch (const marl::ContractError& e) {
+    const std::string message = e.what();
+    CHECK_THAT(message, Catch::Contains("agent 1 ('second')"));
+    CHECK_THAT(message, Catch::Contains("env 1"));
+    CHECK_THAT(message, Catch::Contains("action 3"));
+  }
+  envs.actions().agent_discrete(1, 1) = 0;
+  envs.actions().agent_discrete(0, 0) = 2;
+  CHECK_THROWS_WITH(envs.step(), Catch::Contains("masked as unavailable"));
+  envs.actions().agent_discrete(0, 0) = -1;
+  CHECK_THROWS_AS(envs.step(), marl::ContractError);
+}
+
+TEST_CASE("vector env trajectories do not depend on the thread count", "[vector_env]") {
+  marl::VectorEnv serial = make(5, 1, 11);
+  marl::VectorEnv threaded = make(5, 3, 11);
+  serial.reset();
+  threaded.reset();
+  marl::SplitMix64 rng(3);
+  for (int step = 0; step < 10; ++step) {
+    for (int a = 0; a < 2; ++a) {
+      for (int e = 0; e < 5; ++e) {
+        const int64_t action = static_cast<int64_t>(rng.below(2));
+        serial.actions().agent_discrete(a, e) = action;
+        threaded.actions().agent_discrete(a, e) = action;
+      }
+    }
+    serial.step();
+    threaded.step();
+    const auto& x = serial.batch();
+    const auto& y = threaded.batch();
+    for (int i = 0; i < 2 * 5 * 3; ++i) REQUIRE(x.obs[i] == y.obs[i]);
+  }
+}
+
+TEST_CASE("seeds derive independently per stream", "[rng]") {
+  CHECK(marl::derive_seed(1, marl::SeedStream::Env, 0) != marl::derive_seed(1, marl::SeedStream::Env, 1));
+  CHECK(marl::derive_seed(1, marl::SeedStream::Env, 0) != marl::derive_seed(2, marl::SeedStream::Env, 0));
+  CHECK(marl::derive_seed(1, marl::SeedStream::Env, 0) !=
+        marl::derive_seed(1, marl::SeedStream::Algorithm, 0));
+  CHECK(marl::derive_seed(5, 9) == marl::derive_seed(5, 9));
+  marl::SplitMix64 rng(0);
+  CHECK(rng.next() == 0xE220A8397B1DCDAFULL);  // published SplitMix64 vector
+  for (int i = 0; i < 1000; ++i) REQUIRE(rng.below(7) < 7);
+}
