@@ -25,5 +25,7 @@ void add_run_command(CLI::App& app, const GlobalOptions& global, Command& select
 void add_eval_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_plugin_commands(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_validate_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_bench_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_compare_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 
 }  // namespace marl::cli

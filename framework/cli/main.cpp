@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   marl::cli::add_eval_command(app, global, selected);
   marl::cli::add_plugin_commands(app, global, selected);
   marl::cli::add_validate_command(app, global, selected);
+  marl::cli::add_bench_command(app, global, selected);
+  marl::cli::add_compare_command(app, global, selected);
 
   try {
     app.parse(argc, argv);

@@ -141,7 +141,10 @@ std::shared_ptr<Library> open_library(const std::filesystem::path& file) {
   library->load(boost::dll::fs::path(file.string()), ec, boost::dll::load_mode::rtld_now);
   if (ec || !library->is_loaded()) {
     const char* dl_message = dlerror();
-    const std::string reason = dl_message ? std::string(dl_message) : ec.message();
+    std::string reason = dl_message ? std::string(dl_message) : ec.message();
+    // dlerror repeats the path ("<file>: invalid ELF header"); it is named already.
+    const std::string path_prefix = file.string() + ": ";
+    if (reason.compare(0, path_prefix.size(), path_prefix) == 0) reason.erase(0, path_prefix.size());
     throw PluginError("cannot load plugin file '" + file.string() + "': " + reason +
                       ". If a library it needs is missing, install it or add its folder to "
                       "LD_LIBRARY_PATH; if the file is not a marl plugin, remove it from the "
@@ -152,25 +155,24 @@ std::shared_ptr<Library> open_library(const std::filesystem::path& file) {
 
 PluginKind checked_kind(const MarlPluginInfo& info, PluginRecord& record,
                         const std::optional<PluginFileName>& file_name) {
-  const std::string rebuild =
-      " Rebuild the plugin against this marl (ABI " + core_abi_text() + ").";
+  const std::string rebuild = " Rebuild the plugin against this marl (ABI " + core_abi_text() + ")";
   if (info.abi_major != MARL_ABI_MAJOR) {
     throw PluginError(describe(record) + " was built for marl plugin ABI " +
                       abi_text(info.abi_major, info.abi_minor) + " but this marl has ABI " +
-                      core_abi_text() + "; the major version must match exactly." + rebuild);
+                      core_abi_text() + "; the major version must match exactly." + rebuild + ".");
   }
   if (info.abi_minor > MARL_ABI_MINOR) {
     throw PluginError(describe(record) + " was built for marl plugin ABI " +
                       abi_text(info.abi_major, info.abi_minor) +
                       ", which is newer than this marl's ABI " + core_abi_text() +
                       "; it may use features this marl lacks." + rebuild +
-                      " Or upgrade marl.");
+                      ", or upgrade marl.");
   }
   if (record.build_tag != MARL_BUILD_TAG) {
     throw PluginError(describe(record) + " has build tag '" + record.build_tag +
                       "' but this marl expects '" MARL_BUILD_TAG
                       "'; C++ objects cross the plugin boundary, so compiler, C++ library ABI, "
-                      "LibTorch and marl versions must all match." + rebuild);
+                      "LibTorch and marl versions must all match." + rebuild + ".");
   }
   PluginKind kind;
   if (record.kind == "env") {
@@ -180,7 +182,7 @@ PluginKind checked_kind(const MarlPluginInfo& info, PluginRecord& record,
   } else {
     throw PluginError("plugin file '" + record.file.string() + "' declares kind '" +
                       record.kind + "' in marl_plugin_info; expected 'env' or 'algorithm'." +
-                      " Register it with MARL_ENV_PLUGIN or MARL_ALGORITHM_PLUGIN." + rebuild);
+                      " Register it with MARL_ENV_PLUGIN or MARL_ALGORITHM_PLUGIN and rebuild it.");
   }
   const std::string proper_name = plugin_file_name(kind, record.name);
   if (!file_name) {

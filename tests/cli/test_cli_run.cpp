@@ -106,6 +106,12 @@ TEST_CASE("several seeds run into one folder each", "[cli]") {
   REQUIRE(result.exit_code == 0);
   CHECK(marl::read_run_status_field(root / "multi" / "seed_3", "seed") == "3");
   CHECK(marl::read_run_status_field(root / "multi" / "seed_4", "seed") == "4");
+  const auto compared = run_cli("compare " + (root / "multi").string() + " --metric return_mean --metric episode_length");
+  INFO(compared.output);
+  REQUIRE(compared.exit_code == 0);
+  CHECK_THAT(compared.output, Catch::Contains("two_step_random"));
+  CHECK_THAT(compared.output, Catch::Contains("episode_length"));
+  CHECK(run_cli("compare " + (root / "multi").string() + " --metric no_such_column").exit_code == 2);
 }
 
 TEST_CASE("marl eval replays a saved policy greedily", "[cli]") {

@@ -1,0 +1,127 @@
+// `marl bench env <name>`: env steps/s and agent-steps/s under uniformly
+// random (available) actions, single-threaded and on the vector env with
+// every core. Speed targets are checked here, never in timed tests.
+#include <chrono>
+#include <iostream>
+#include <sstream>
+
+#include "commands.h"
+#include "marl/error.h"
+#include "marl/experiment_config.h"
+#include "marl/rng.h"
+#include "marl/thread_pool.h"
+#include "marl/vector_env.h"
+
+namespace marl::cli {
+
+namespace {
+
+struct BenchArgs {
+  std::string env;
+  std::vector<std::string> sets;  // env params: key=value
+  double seconds = 3.0;
+  int num_envs = 0;  // 0: 16 per thread
+  int threads = 0;   // 0: all cores
+};
+
+struct BenchResult {
+  double env_steps_per_s = 0.0;
+  double agent_steps_per_s = 0.0;
+};
+
+// Random available actions for the whole batch, drawn outside the timed region
+// so the figure is the environment's own cost.
+void fill_random_actions(VectorEnv& envs, SplitMix64& rng) {
+  const EnvSpec& spec = envs.spec();
+  const Batch& batch = envs.batch();
+  ActionBatch& actions = envs.actions();
+  for (int a = 0; a < envs.num_agents(); ++a) {
+    const ActionSpace& space = spec.agents[a].action;
+    for (int e = 0; e < envs.num_envs(); ++e) {
+      if (space.is_discrete()) {
+        int64_t choice = static_cast<int64_t>(rng.below(space.n));
+        if (batch.avail) {
+          const uint8_t* mask = batch.agent_avail(a, e);
+          while (!mask[choice]) choice = static_cast<int64_t>(rng.below(space.n));
+        }
+        actions.agent_discrete(a, e) = choice;
+      } else {
+        float* out = actions.agent_continuous(a, e);
+        for (int d = 0; d < space.dim(); ++d) {
+          out[d] = space.low[d] + static_cast<float>(rng.uniform()) * (space.high[d] - space.low[d]);
+        }
+      }
+    }
+  }
+}
+
+BenchResult measure(const VectorEnv::EnvFactory& factory, const std::string& name, int num_envs,
+                    int threads, double seconds) {
+  VectorEnvConfig config;
+  config.num_envs = num_envs;
+  config.threads = threads;
+  config.seed = 1;
+  config.env_name = name;
+  VectorEnv envs(factory, config);
+  envs.reset();
+  SplitMix64 rng(7);
+  using Clock = std::chrono::steady_clock;
+  double stepping = 0.0;
+  uint64_t steps = 0;
+  const auto start = Clock::now();
+  while (std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
+    fill_random_actions(envs, rng);
+    const auto t0 = Clock::now();
+    envs.step();
+    stepping += std::chrono::duration<double>(Clock::now() - t0).count();
+    steps += static_cast<uint64_t>(num_envs);
+    envs.finished_episodes().clear();
+  }
+  BenchResult result;
+  result.env_steps_per_s = steps / stepping;
+  result.agent_steps_per_s = result.env_steps_per_s * envs.num_agents();
+  return result;
+}
+
+int bench_env(const BenchArgs& args, const GlobalOptions& global) {
+  // Reuse the experiment machinery so env keys are validated exactly as in a file.
+  std::ostringstream toml;
+  toml << "[env]\nplugin = \"" << args.env << "\"\n[algorithm]\nplugin = \"random\"\n";
+  std::vector<std::string> overrides;
+  for (const auto& set : args.sets) overrides.push_back("env." + set);
+  const ExperimentDocument document = ExperimentDocument::parse(toml.str(), "marl bench", overrides);
+  const PluginRegistry registry = global.registry();
+  const auto plugin = registry.load(PluginKind::Env, args.env);
+  const auto resolved = document.resolve(plugin->params(), {});
+  const Params params = resolved.env;
+  const VectorEnv::EnvFactory factory = [plugin, params] { return plugin->make_env(params); };
+
+  const int cores = args.threads > 0 ? args.threads : ThreadPool::hardware_threads();
+  const int batch_single = args.num_envs > 0 ? args.num_envs : 16;
+  const int batch_all = args.num_envs > 0 ? args.num_envs : 16 * cores;
+  const BenchResult single = measure(factory, args.env, batch_single, 1, args.seconds);
+  const BenchResult all = measure(factory, args.env, batch_all, cores, args.seconds);
+  std::cout << "env '" << args.env << "', random actions, observations and state included\n";
+  std::printf("  1 thread,  %5d envs: %12.0f env steps/s %12.0f agent-steps/s\n", batch_single,
+              single.env_steps_per_s, single.agent_steps_per_s);
+  std::printf("  %d threads, %5d envs: %12.0f env steps/s %12.0f agent-steps/s (%.0f per core)\n", cores,
+              batch_all, all.env_steps_per_s, all.agent_steps_per_s, all.agent_steps_per_s / cores);
+  return 0;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, const GlobalOptions& global, Command& selected) {
+  CLI::App* bench = app.add_subcommand("bench", "measure speed");
+  bench->require_subcommand(1);
+  auto args = std::make_shared<BenchArgs>();
+  CLI::App* env = bench->add_subcommand("env", "env steps/s with random actions, 1 thread and all cores");
+  env->add_option("env", args->env, "env plugin name")->required();
+  env->add_option("--set", args->sets, "env parameter, e.g. --set scenario=simple_tag_v3")->type_name("KEY=VALUE");
+  env->add_option("--seconds", args->seconds, "time per measurement (default 3)");
+  env->add_option("--num-envs", args->num_envs, "batch width (default 16 per thread)");
+  env->add_option("--threads", args->threads, "threads for the parallel measurement (default all cores)");
+  env->callback([args, &global, &selected] { selected = [args, &global] { return bench_env(*args, global); }; });
+}
+
+}  // namespace marl::cli
