@@ -146,7 +146,13 @@ Params resolve_section(const ConfigTree& tree, const SectionSpecs& section) {
     std::optional<ParamValue> value = to_param_value(value_node, spec->type);
     if (!value) throw ConfigError(prefix + spec->expected() + ", got " + describe_node(value_node));
     const std::string problem = spec->check(*value);
-    if (!problem.empty()) throw ConfigError(prefix + problem + ", got " + param_value_to_string(*value));
+    if (!problem.empty()) {
+      std::string message = prefix + problem + ", got " + param_value_to_string(*value);
+      if (const auto* text = std::get_if<std::string>(&*value)) {
+        if (auto suggestion = closest_match(*text, spec->choices)) message += "; did you mean \"" + *suggestion + "\"?";
+      }
+      throw ConfigError(message);
+    }
     params.set(key, std::move(*value));
   }
   return params;

@@ -11,27 +11,31 @@ namespace marl {
 
 namespace {
 
-// Shortest text that parses back to exactly `value` (std::to_chars guarantees
-// the round trip), spelled so TOML reads it as a float, not an integer.
+// Shortest text that reads back as exactly `value` (std::to_chars guarantees
+// the round trip): plain digits for everyday magnitudes (0.0007, not 7e-04),
+// an exponent for the rest.
+std::string shortest_text(double value) {
+  const double magnitude = std::fabs(value);
+  const bool plain = magnitude == 0.0 || (magnitude >= 1e-5 && magnitude < 1e16);
+  char buffer[400];
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value,
+                                    plain ? std::chars_format::fixed : std::chars_format::scientific);
+  return std::string(buffer, result.ptr);
+}
+
+// Spelled so TOML reads it as a float, not an integer.
 std::string toml_float(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  std::string text(buffer, result.ptr);
+  std::string text = shortest_text(value);
   if (text.find_first_of(".e") == std::string::npos) text += ".0";
   return text;
 }
 
-// Range bounds as a person writes them: 1 rather than 1.0, 1e-08 otherwise.
+// Range bounds as a person writes them: 1 rather than 1.0.
 std::string human_number(double value) {
-  if (std::isfinite(value) && std::floor(value) == value && std::fabs(value) < 1e15) {
-    return std::to_string(static_cast<long long>(value));
-  }
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
+  return shortest_text(value);
 }
 
 std::string toml_string(const std::string& text) {

@@ -95,7 +95,6 @@ class DllPlugin final : public LoadedPlugin {
 
  private:
   PluginError wrong_kind(PluginKind wanted) const {
-    const std::string wanted_kind = plugin_kind_name(wanted);
     return PluginError(describe(record_) + " is the wrong kind: it is " +
                        (kind_ == PluginKind::Env ? "an env" : "an algorithm") +
                        " plugin and cannot create " +

@@ -143,6 +143,8 @@ TEST_CASE("a value out of range names the range and the value", "[config]") {
              Catch::EndsWith("expects a list of integers, each in [1, 1024], got [64, 0]"));
   CHECK_THAT(resolve_error("[env]\nplugin = \"m\"\ngame = \"climb\"\n[algorithm]\nplugin = \"r\"\n"),
              Catch::EndsWith("key 'env.game' expects one of \"two_step\", \"nonmonotonic\", got \"climb\""));
+  CHECK_THAT(resolve_error("[env]\nplugin = \"m\"\ngame = \"Two_Stepp\"\n[algorithm]\nplugin = \"r\"\n"),
+             Catch::EndsWith("got \"Two_Stepp\"; did you mean \"two_step\"?"));
 }
 
 TEST_CASE("only extends, [run], [env] and [algorithm] are allowed at the top level", "[config]") {
@@ -175,7 +177,7 @@ TEST_CASE("[env] and [algorithm] must name their plugin", "[config]") {
   CHECK(ExperimentDocument::parse(kMinimal, "exp.toml").env_plugin() == "matrix_games");
 }
 
-TEST_CASE("--set overrides parse TOML values, or take the text as a string", "[config][set]") {
+TEST_CASE("overrides (--set) parse TOML values, or take the text as a string", "[config][set]") {
   const auto resolved = resolve(kMinimal, {"run.seed=7", "env.game=nonmonotonic", "algorithm.layers=[8, 8]",
                                            "algorithm.lr = 0.5", "run.name=\"quoted name\"",
                                            "env.shaped=true"});

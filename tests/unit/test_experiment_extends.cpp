@@ -7,7 +7,6 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 
 #include "marl/error.h"
 #include "marl/experiment_config.h"

@@ -102,6 +102,9 @@ TEST_CASE("param_value_to_string writes TOML", "[params]") {
   CHECK(marl::param_value_to_string(int64_t{-7}) == "-7");
   CHECK(marl::param_value_to_string(0.5) == "0.5");
   CHECK(marl::param_value_to_string(1.0) == "1.0");  // stays a float when read back
+  CHECK(marl::param_value_to_string(7e-4) == "0.0007");
+  CHECK(marl::param_value_to_string(1e20) == "1e+20");
+  CHECK(marl::param_value_to_string(-2.5e-300) == "-2.5e-300");
   CHECK(marl::param_value_to_string(-std::numeric_limits<double>::infinity()) == "-inf");
   CHECK(marl::param_value_to_string(std::string("two_step")) == "\"two_step\"");
   CHECK(marl::param_value_to_string(std::string("a\"b\\c\nd")) == "\"a\\\"b\\\\c\\nd\"");
