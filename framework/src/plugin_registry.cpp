@@ -30,6 +30,19 @@ std::optional<fs::path> install_plugin_dir() {
   return fs::path(program.parent_path().string()) / ".." / relative;
 }
 
+// The build tree's plugin folder counts only for programs run from that build
+// tree: an installed marl must not pick up a developer's stale build.
+bool running_from_build_tree() {
+  boost::dll::fs::error_code ec;
+  const boost::dll::fs::path program = boost::dll::program_location(ec);
+  if (ec || program.empty()) return false;
+  std::error_code fs_ec;
+  const fs::path build = fs::weakly_canonical(fs::path(MARL_BUILD_DIR), fs_ec);
+  const fs::path exe = fs::weakly_canonical(fs::path(program.string()), fs_ec);
+  const auto mismatch = std::mismatch(build.begin(), build.end(), exe.begin(), exe.end());
+  return mismatch.first == build.end();
+}
+
 std::vector<fs::path> split_path_list(const char* list) {
   std::vector<fs::path> dirs;
   if (!list) return dirs;
@@ -89,7 +102,7 @@ PluginRegistry::PluginRegistry(std::vector<fs::path> search_dirs) : dirs_(std::m
 
 std::vector<fs::path> PluginRegistry::default_search_path(const std::vector<fs::path>& extra_dirs) {
   std::vector<fs::path> candidates;
-  candidates.emplace_back(MARL_BUILD_PLUGIN_DIR);
+  if (running_from_build_tree()) candidates.emplace_back(MARL_BUILD_PLUGIN_DIR);
   for (fs::path& dir : split_path_list(std::getenv("MARL_PLUGIN_PATH"))) {
     candidates.push_back(std::move(dir));
   }

@@ -1,0 +1,49 @@
+// An agent's action distribution, discrete (masked categorical) or box
+// (diagonal Gaussian), behind one interface.
+//
+// Why: an env can mix discrete and box agents, and policy-gradient code
+// (MAPPO, IPPO, COMA) only needs sample / log_prob / entropy / mode. Holding
+// either in a value type keeps that code free of branches and templates.
+//
+// Contract: discrete actions are int64 [...], box actions float [..., d]
+// (exactly what write_actions() in batch_tensors.h and RolloutStorage take).
+// log_prob and entropy return [...].
+#pragma once
+
+#include <variant>
+
+#include <torch/torch.h>
+
+#include "marl/torch/diag_gaussian.h"
+#include "marl/torch/masked_categorical.h"
+
+namespace marl {
+
+class ActionDistribution {
+ public:
+  ActionDistribution(MaskedCategorical dist) : dist_(std::move(dist)) {}  // NOLINT: implicit on purpose
+  ActionDistribution(DiagGaussian dist) : dist_(std::move(dist)) {}       // NOLINT
+
+  bool is_discrete() const { return std::holds_alternative<MaskedCategorical>(dist_); }
+
+  torch::Tensor sample(torch::Generator& gen) const {
+    return std::visit([&](const auto& d) { return d.sample(gen); }, dist_);
+  }
+  torch::Tensor log_prob(const torch::Tensor& actions) const {
+    return std::visit([&](const auto& d) { return d.log_prob(actions); }, dist_);
+  }
+  torch::Tensor entropy() const {
+    return std::visit([](const auto& d) { return d.entropy(); }, dist_);
+  }
+  torch::Tensor mode() const {
+    return std::visit([](const auto& d) { return d.mode(); }, dist_);
+  }
+
+  const MaskedCategorical* categorical() const { return std::get_if<MaskedCategorical>(&dist_); }
+  const DiagGaussian* gaussian() const { return std::get_if<DiagGaussian>(&dist_); }
+
+ private:
+  std::variant<MaskedCategorical, DiagGaussian> dist_;
+};
+
+}  // namespace marl

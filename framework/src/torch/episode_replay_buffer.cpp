@@ -1,0 +1,98 @@
+#include "marl/torch/episode_replay_buffer.h"
+
+#include <string>
+
+#include "marl/error.h"
+
+namespace marl {
+
+namespace {
+
+EpisodeBatch allocate(const EpisodeBufferConfig& c, int64_t batch, bool zeroed) {
+  const auto make = [&](torch::IntArrayRef sizes, torch::ScalarType dtype) {
+    return zeroed ? torch::zeros(sizes, dtype) : torch::empty(sizes, dtype);
+  };
+  const int64_t T = c.episode_limit, A = c.num_agents;
+  EpisodeBatch b;
+  b.obs = make({batch, T + 1, A, c.obs_size}, torch::kFloat32);
+  if (c.state_size > 0) b.state = make({batch, T + 1, c.state_size}, torch::kFloat32);
+  if (c.avail_size > 0) b.avail = make({batch, T + 1, A, c.avail_size}, torch::kUInt8);
+  b.actions = c.discrete_actions ? make({batch, T, A}, torch::kInt64)
+                                 : make({batch, T, A, c.action_dim}, torch::kFloat32);
+  b.rewards = make({batch, T, A}, torch::kFloat32);
+  b.terminated = make({batch, T}, torch::kFloat32);
+  b.filled = make({batch, T}, torch::kFloat32);
+  b.lengths = torch::zeros({batch}, torch::kInt64);
+  return b;
+}
+
+void copy_row(const torch::Tensor& dst, int64_t slot, const torch::Tensor& src, int64_t row) {
+  if (dst.defined()) dst[slot].copy_(src[row]);
+}
+
+torch::Tensor pick(const torch::Tensor& t, const torch::Tensor& idx, int64_t steps) {
+  if (!t.defined()) return t;
+  return t.index_select(0, idx).narrow(1, 0, steps);
+}
+
+}  // namespace
+
+EpisodeBatch make_episode_batch(const EpisodeBufferConfig& config, int64_t batch) {
+  return allocate(config, batch, /*zeroed=*/true);
+}
+
+EpisodeReplayBuffer::EpisodeReplayBuffer(const EpisodeBufferConfig& c) : config_(c) {
+  if (c.capacity <= 0 || c.episode_limit <= 0 || c.num_agents <= 0 || c.obs_size <= 0 ||
+      (!c.discrete_actions && c.action_dim <= 0)) {
+    throw ConfigError("EpisodeReplayBuffer: capacity, episode_limit, agents and obs size must be "
+                      "positive (got capacity " + std::to_string(c.capacity) + ", episode_limit " +
+                      std::to_string(c.episode_limit) + ", agents " +
+                      std::to_string(c.num_agents) + ", obs size " + std::to_string(c.obs_size) +
+                      "); an env without an episode limit needs the algorithm's episode_limit set");
+  }
+  // Uninitialised: every slot is fully overwritten by add() before it can be sampled.
+  data_ = allocate(c, c.capacity, /*zeroed=*/false);
+}
+
+void EpisodeReplayBuffer::add(const EpisodeBatch& src, int64_t row) {
+  const int64_t length = src.lengths[row].item<int64_t>();
+  if (length < 1 || length > config_.episode_limit || src.max_steps() != config_.episode_limit) {
+    throw ContractError("EpisodeReplayBuffer::add: episode of length " + std::to_string(length) +
+                        " in a batch of " + std::to_string(src.max_steps()) +
+                        " steps; expected 1.." + std::to_string(config_.episode_limit));
+  }
+  const int64_t slot = next_;
+  copy_row(data_.obs, slot, src.obs, row);
+  copy_row(data_.state, slot, src.state, row);
+  copy_row(data_.avail, slot, src.avail, row);
+  copy_row(data_.actions, slot, src.actions, row);
+  copy_row(data_.rewards, slot, src.rewards, row);
+  copy_row(data_.terminated, slot, src.terminated, row);
+  copy_row(data_.filled, slot, src.filled, row);
+  data_.lengths[slot] = length;
+  next_ = (next_ + 1) % config_.capacity;
+  size_ = std::min(size_ + 1, config_.capacity);
+  ++added_;
+}
+
+EpisodeBatch EpisodeReplayBuffer::sample(int64_t batch_size, torch::Generator& gen,
+                                         bool trim) const {
+  if (!can_sample(batch_size)) {
+    throw ContractError("EpisodeReplayBuffer::sample: asked for " + std::to_string(batch_size) +
+                        " episodes but only " + std::to_string(size_) + " are stored");
+  }
+  const torch::Tensor idx = torch::randperm(size_, gen).narrow(0, 0, batch_size);
+  EpisodeBatch b;
+  b.lengths = data_.lengths.index_select(0, idx);
+  const int64_t steps = trim ? b.lengths.max().item<int64_t>() : config_.episode_limit;
+  b.obs = pick(data_.obs, idx, steps + 1);
+  b.state = pick(data_.state, idx, steps + 1);
+  b.avail = pick(data_.avail, idx, steps + 1);
+  b.actions = pick(data_.actions, idx, steps);
+  b.rewards = pick(data_.rewards, idx, steps);
+  b.terminated = pick(data_.terminated, idx, steps);
+  b.filled = pick(data_.filled, idx, steps);
+  return b;
+}
+
+}  // namespace marl

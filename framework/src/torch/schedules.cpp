@@ -1,0 +1,22 @@
+#include "marl/torch/schedules.h"
+
+#include <algorithm>
+
+namespace marl {
+
+double LinearSchedule::value(int64_t t) const {
+  if (config_.duration <= 0) return config_.end;
+  const double fraction =
+      std::clamp(static_cast<double>(t) / static_cast<double>(config_.duration), 0.0, 1.0);
+  return config_.start + (config_.end - config_.start) * fraction;
+}
+
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+}
+
+double learning_rate(const torch::optim::Optimizer& optimizer) {
+  return optimizer.param_groups().at(0).options().get_lr();
+}
+
+}  // namespace marl

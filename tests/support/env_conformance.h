@@ -1,0 +1,54 @@
+// A generic conformance check for marl::Environment implementations, in the
+// spirit of OpenSpiel's basic_tests: every env plugin's test suite calls it
+// once per configuration it ships.
+//
+//   TEST_CASE("my env conforms", "[my_env]") {
+//     marl::testing::check_env_conformance([] { return std::make_shared<MyEnv>(params); });
+//   }
+//
+// It plays random episodes (discrete actions drawn uniformly from the
+// available-action masks, box actions uniformly within their bounds) and
+// checks, with Catch2 CHECK/REQUIRE from inside the running test case:
+//  * spec().validate() passes and the spec does not change while playing;
+//  * reset()/step() write finite observations, state and rewards of exactly
+//    the declared sizes: buffers are filled with NaN before every call, the
+//    padding beyond an agent's obs_size and one guard value past every row
+//    must stay untouched, and the strides are not the vector env's, so an env
+//    that ignores them is caught;
+//  * masks are 0/1 and every agent always has an available action;
+//  * episodes end within episode_limit (or max_steps_unbounded when it is 0);
+//  * the same seed gives the identical trajectory, on a fresh object and on a
+//    reused one, and different seeds give different trajectories (unless
+//    seeds_change_episodes is false, e.g. for deterministic matrix games);
+//  * episode_metrics() writes finite values, and exactly as many as declared;
+//  * through marl::VectorEnv: auto-reset leaves a first observation with
+//    is_first set, finished_episodes() reports the returns and lengths the
+//    transitions add up to, and threads = 2 gives the trajectory of threads = 1.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "marl/env.h"
+
+namespace marl::testing {
+
+struct ConformanceOptions {
+  int episodes = 20;         // random episodes per single-env run
+  uint64_t seed = 1;         // seeds envs and the random actions
+  int num_envs = 4;          // width of the vector env checks
+  int vector_steps = 200;    // vector env steps per vector check
+  // False for envs whose episodes do not depend on the reset seed.
+  bool seeds_change_episodes = true;
+  // Longest episode accepted when the spec declares episode_limit = 0.
+  int max_steps_unbounded = 10000;
+  std::string env_name = "env";  // in messages and VectorEnvConfig
+};
+
+using EnvMaker = std::function<std::shared_ptr<Environment>()>;
+
+void check_env_conformance(const EnvMaker& make_env, const ConformanceOptions& options = {});
+
+}  // namespace marl::testing
