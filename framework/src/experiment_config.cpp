@@ -173,6 +173,10 @@ const ParamSpecList& run_param_specs() {
           .range(1, std::nullopt),
       ParamSpec::integer("num_envs", 8, "number of env copies stepped in lockstep").range(1, 65536),
       ParamSpec::integer("threads", 1, "threads stepping the envs; 0 means all cores").range(0, 256),
+      ParamSpec::integer("torch_threads", 1,
+                         "intra-op threads of the learner's networks; 0 means all cores (bit-exact "
+                         "results need the same count)")
+          .range(0, 256),
       ParamSpec::integer("log_interval", 1000, "env steps between metrics rows").range(1, std::nullopt),
       ParamSpec::integer("checkpoint_interval", 0, "env steps between checkpoints; 0 means the final one only")
           .range(0, std::nullopt),

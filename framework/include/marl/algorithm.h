@@ -33,7 +33,7 @@ struct AlgorithmContext {
   std::string env_name;        // plugin name, for messages and checkpoints
   int num_envs = 1;            // batch width
   uint64_t seed = 0;           // derive all RNG streams from this
-  int threads = 1;             // intra-op threads the algorithm may use
+  int threads = 1;             // intra-op threads the algorithm may use ([run].torch_threads)
   Params params;               // validated, defaults filled in
 };
 

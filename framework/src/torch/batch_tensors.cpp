@@ -33,8 +33,12 @@ BatchTensors BatchTensors::agents(int64_t first, int64_t count) const {
 }
 
 TransitionTensors TransitionTensors::agents(int64_t first, int64_t count) const {
-  return {next.agents(first, count), slice_agents(reward, first, count), terminated, truncated,
-          slice_agents(final_obs, first, count), final_state};
+  return {next.agents(first, count),
+          slice_agents(reward, first, count),
+          terminated,
+          truncated,
+          slice_agents(final_obs, first, count),
+          final_state};
 }
 
 ActionTensors ActionTensors::agents(int64_t first, int64_t count) const {
@@ -72,14 +76,16 @@ ActionTensors action_tensors(const ActionBatch& a) {
   const int64_t envs = a.num_envs;
   ActionTensors t;
   t.discrete = view(a.discrete, {agents, envs}, torch::kInt64);
-  if (a.action_dim > 0) t.continuous = view(a.continuous, {agents, envs, a.action_dim}, torch::kFloat32);
+  if (a.action_dim > 0)
+    t.continuous = view(a.continuous, {agents, envs, a.action_dim}, torch::kFloat32);
   return t;
 }
 
 void write_actions(const ActionBatch& out, int64_t first_agent, const torch::Tensor& actions) {
   const int64_t envs = out.num_envs;
   const bool discrete = !actions.is_floating_point();
-  const int64_t count = actions.dim() == 0 ? 0 : (discrete ? actions.numel() / envs : actions.size(0));
+  const int64_t count =
+      actions.dim() == 0 ? 0 : (discrete ? actions.numel() / envs : actions.size(0));
   const auto fail = [&](const std::string& why) {
     throw ContractError("write_actions (agents " + std::to_string(first_agent) + ".." +
                         std::to_string(first_agent + count - 1) + ", " + std::to_string(envs) +

@@ -52,7 +52,8 @@ void EpisodeBuilder::write_observation(int64_t env, int64_t slot, const float* o
     std::memcpy(dst, state + env * config_.state_size, sizeof(float) * config_.state_size);
   }
   if (config_.avail_size > 0) {
-    uint8_t* dst = staging_.avail.data_ptr<uint8_t>() + ((env * slots + slot) * A) * config_.avail_size;
+    uint8_t* dst =
+        staging_.avail.data_ptr<uint8_t>() + ((env * slots + slot) * A) * config_.avail_size;
     for (int64_t a = 0; a < A; ++a) {
       if (avail == nullptr) {
         std::memset(dst + a * config_.avail_size, 1, config_.avail_size);
@@ -87,8 +88,9 @@ int64_t EpisodeBuilder::add(const Transition& tr, EpisodeReplayBuffer& buffer) {
   const Batch& next = *tr.next;
   check_batch(next);
   const ActionBatch& act = *tr.actions;
-  if (config_.discrete_actions ? act.discrete == nullptr
-                               : (act.continuous == nullptr || act.action_dim < config_.action_dim)) {
+  if (config_.discrete_actions
+          ? act.discrete == nullptr
+          : (act.continuous == nullptr || act.action_dim < config_.action_dim)) {
     throw ContractError("EpisodeBuilder: the action batch has no buffer for the configured " +
                         std::string(config_.discrete_actions ? "discrete" : "box") + " actions");
   }

@@ -44,11 +44,12 @@ EpisodeBatch make_episode_batch(const EpisodeBufferConfig& config, int64_t batch
 EpisodeReplayBuffer::EpisodeReplayBuffer(const EpisodeBufferConfig& c) : config_(c) {
   if (c.capacity <= 0 || c.episode_limit <= 0 || c.num_agents <= 0 || c.obs_size <= 0 ||
       (!c.discrete_actions && c.action_dim <= 0)) {
-    throw ConfigError("EpisodeReplayBuffer: capacity, episode_limit, agents and obs size must be "
-                      "positive (got capacity " + std::to_string(c.capacity) + ", episode_limit " +
-                      std::to_string(c.episode_limit) + ", agents " +
-                      std::to_string(c.num_agents) + ", obs size " + std::to_string(c.obs_size) +
-                      "); an env without an episode limit needs the algorithm's episode_limit set");
+    throw ConfigError(
+        "EpisodeReplayBuffer: capacity, episode_limit, agents and obs size must be "
+        "positive (got capacity " +
+        std::to_string(c.capacity) + ", episode_limit " + std::to_string(c.episode_limit) +
+        ", agents " + std::to_string(c.num_agents) + ", obs size " + std::to_string(c.obs_size) +
+        "); an env without an episode limit needs the algorithm's episode_limit set");
   }
   // Uninitialised: every slot is fully overwritten by add() before it can be sampled.
   data_ = allocate(c, c.capacity, /*zeroed=*/false);

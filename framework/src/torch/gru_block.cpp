@@ -29,14 +29,15 @@ void check_hidden(const torch::Tensor& hidden, int64_t batch, const GruConfig& c
 
 GruBlockImpl::GruBlockImpl(const GruConfig& config, torch::Generator& gen) : config_(config) {
   if (config.input_size <= 0 || config.hidden_size <= 0 || config.num_layers <= 0) {
-    throw ConfigError("network config: GRU input size, hidden size and layer count must be "
-                      "positive (got " + std::to_string(config.input_size) + ", " +
-                      std::to_string(config.hidden_size) + ", " +
-                      std::to_string(config.num_layers) + ")");
+    throw ConfigError(
+        "network config: GRU input size, hidden size and layer count must be "
+        "positive (got " +
+        std::to_string(config.input_size) + ", " + std::to_string(config.hidden_size) + ", " +
+        std::to_string(config.num_layers) + ")");
   }
-  gru_ = register_module(
-      "gru", torch::nn::GRU(torch::nn::GRUOptions(config.input_size, config.hidden_size)
-                                .num_layers(config.num_layers)));
+  gru_ = register_module("gru",
+                         torch::nn::GRU(torch::nn::GRUOptions(config.input_size, config.hidden_size)
+                                            .num_layers(config.num_layers)));
   torch::NoGradGuard no_grad;
   const double bound = 1.0 / std::sqrt(static_cast<double>(config.hidden_size));
   for (auto& p : gru_->named_parameters()) {
@@ -50,8 +51,8 @@ GruBlockImpl::GruBlockImpl(const GruConfig& config, torch::Generator& gen) : con
     }
   }
   if (config.layer_norm) {
-    norm_ = register_module("norm",
-                            torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.hidden_size})));
+    norm_ = register_module(
+        "norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.hidden_size})));
   }
 }
 

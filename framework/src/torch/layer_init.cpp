@@ -6,8 +6,10 @@ namespace marl {
 
 double activation_gain(Activation activation) {
   switch (activation) {
-    case Activation::Relu: return std::sqrt(2.0);
-    case Activation::Tanh: return 5.0 / 3.0;
+    case Activation::Relu:
+      return std::sqrt(2.0);
+    case Activation::Tanh:
+      return 5.0 / 3.0;
   }
   return 1.0;
 }
@@ -20,7 +22,8 @@ void orthogonal_(torch::Tensor weight, double gain, torch::Generator& gen) {
   torch::NoGradGuard no_grad;
   const int64_t rows = weight.size(0);
   const int64_t cols = weight.numel() / rows;
-  auto flat = torch::empty({rows, cols}, weight.options().dtype(torch::kFloat64).device(torch::kCPU));
+  auto flat =
+      torch::empty({rows, cols}, weight.options().dtype(torch::kFloat64).device(torch::kCPU));
   flat.normal_(0.0, 1.0, gen);
   // QR wants a tall matrix; a wide weight is the transpose of a tall one.
   if (rows < cols) flat = flat.t();
@@ -30,7 +33,8 @@ void orthogonal_(torch::Tensor weight, double gain, torch::Generator& gen) {
   weight.copy_(q.reshape(weight.sizes()) * gain);
 }
 
-void init_linear(torch::nn::LinearImpl& layer, InitScheme scheme, double gain, torch::Generator& gen) {
+void init_linear(torch::nn::LinearImpl& layer, InitScheme scheme, double gain,
+                 torch::Generator& gen) {
   torch::NoGradGuard no_grad;
   auto& weight = layer.weight;
   auto& bias = layer.bias;

@@ -30,7 +30,8 @@ MlpImpl::MlpImpl(const MlpConfig& config, torch::Generator& gen) : config_(confi
   int64_t width = config.input_size;
   for (size_t i = 0; i < config.hidden_sizes.size(); ++i) {
     const int64_t h = config.hidden_sizes[i];
-    torch::nn::Linear linear = register_module("hidden" + std::to_string(i), torch::nn::Linear(width, h));
+    torch::nn::Linear linear =
+        register_module("hidden" + std::to_string(i), torch::nn::Linear(width, h));
     init_linear(*linear, config.init, gain, gen);
     hidden_.push_back(linear);
     if (config.layer_norm) {

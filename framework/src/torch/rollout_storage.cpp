@@ -19,7 +19,8 @@ std::string shape_of(const torch::Tensor& t) {
 void store(torch::Tensor dst, const torch::Tensor& src, const char* name) {
   if (!dst.defined()) return;
   if (!src.defined()) {
-    throw ContractError(std::string("RolloutStorage: ") + name + " is required by this storage's config");
+    throw ContractError(std::string("RolloutStorage: ") + name +
+                        " is required by this storage's config");
   }
   torch::NoGradGuard no_grad;
   torch::Tensor s = src.detach();
@@ -98,10 +99,11 @@ torch::Tensor time_major(const torch::Tensor& t) {
 RolloutStorage::RolloutStorage(const RolloutConfig& c) : config_(c) {
   if (c.steps <= 0 || c.num_envs <= 0 || c.num_agents <= 0 || c.obs_size <= 0 ||
       (!c.discrete_actions && c.action_dim <= 0) || (c.hidden_layers > 0 && c.hidden_size <= 0)) {
-    throw ConfigError("RolloutStorage: steps, envs, agents, obs size (and action_dim for box "
-                      "actions, hidden_size for recurrent policies) must be positive; got steps " +
-                      std::to_string(c.steps) + ", envs " + std::to_string(c.num_envs) +
-                      ", agents " + std::to_string(c.num_agents));
+    throw ConfigError(
+        "RolloutStorage: steps, envs, agents, obs size (and action_dim for box "
+        "actions, hidden_size for recurrent policies) must be positive; got steps " +
+        std::to_string(c.steps) + ", envs " + std::to_string(c.num_envs) + ", agents " +
+        std::to_string(c.num_agents));
   }
   const int64_t T = c.steps, A = c.num_agents, E = c.num_envs;
   const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
@@ -143,8 +145,7 @@ void RolloutStorage::start(const torch::Tensor& first_obs, const torch::Tensor& 
 void RolloutStorage::insert(const RolloutStep& s) {
   if (full()) {
     throw ContractError("RolloutStorage: insert() into a full rollout (" +
-                        std::to_string(config_.steps) +
-                        " steps); train and call rollover() first");
+                        std::to_string(config_.steps) + " steps); train and call rollover() first");
   }
   const int64_t t = step_;
   store(actions[t], s.actions, "actions");
@@ -190,14 +191,15 @@ void RolloutStorage::compute_returns(const torch::Tensor& bootstrap_values, cons
 
 void RolloutStorage::rollover() {
   const int64_t T = config_.steps;
-  for (torch::Tensor* t : {&obs, &critic_obs, &avail, &actor_hidden, &critic_hidden, &masks, &active}) {
+  for (torch::Tensor* t :
+       {&obs, &critic_obs, &avail, &actor_hidden, &critic_hidden, &masks, &active}) {
     if (t->defined()) (*t)[0].copy_((*t)[T]);
   }
   step_ = 0;
 }
 
-std::vector<RolloutMinibatch> RolloutStorage::feed_forward_minibatches(int64_t num_minibatches,
-                                                                       torch::Generator& gen) const {
+std::vector<RolloutMinibatch> RolloutStorage::feed_forward_minibatches(
+    int64_t num_minibatches, torch::Generator& gen) const {
   const int64_t T = config_.steps;
   const int64_t n = T * config_.num_agents * config_.num_envs;
   const auto parts = split_permutation(n, num_minibatches, gen, "samples");
@@ -245,8 +247,8 @@ std::vector<RolloutMinibatch> RolloutStorage::recurrent_minibatches(int64_t num_
                       c_logp = chunked(log_probs, T, L, 0), c_values = chunked(values, T, L, 0),
                       c_returns = chunked(returns, T, L, 0), c_adv = chunked(advantages, T, L, 0),
                       c_valid = chunked(torch::ones({T, A, E}), T, L, 0),
-                      c_ids = chunked(sample_ids, T, L, -1),
-                      c_ah = chunked(actor_hidden, T, L, 0), c_ch = chunked(critic_hidden, T, L, 0);
+                      c_ids = chunked(sample_ids, T, L, -1), c_ah = chunked(actor_hidden, T, L, 0),
+                      c_ch = chunked(critic_hidden, T, L, 0);
 
   std::vector<RolloutMinibatch> out;
   out.reserve(parts.size());

@@ -31,15 +31,16 @@ void RunningMeanStdImpl::update(const torch::Tensor& x) {
   const double count = count_.item<double>();
   const double total = count + n_batch;
   const torch::Tensor delta = batch_mean - mean_;
-  const torch::Tensor m2 = var_ * count + batch_var * n_batch + delta * delta * (count * n_batch / total);
+  const torch::Tensor m2 =
+      var_ * count + batch_var * n_batch + delta * delta * (count * n_batch / total);
   mean_.add_(delta * (n_batch / total));
   var_.copy_(m2 / total);
   count_.fill_(total);
 }
 
 torch::Tensor RunningMeanStdImpl::normalize(const torch::Tensor& x) const {
-  const torch::Tensor out = (x - mean_.to(x.options())) /
-                            (var_ + config_.epsilon).sqrt().to(x.options());
+  const torch::Tensor out =
+      (x - mean_.to(x.options())) / (var_ + config_.epsilon).sqrt().to(x.options());
   return out.clamp(-config_.clip, config_.clip);
 }
 

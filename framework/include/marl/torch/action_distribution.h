@@ -10,9 +10,9 @@
 // log_prob and entropy return [...].
 #pragma once
 
-#include <variant>
-
 #include <torch/torch.h>
+
+#include <variant>
 
 #include "marl/torch/diag_gaussian.h"
 #include "marl/torch/masked_categorical.h"
@@ -21,8 +21,9 @@ namespace marl {
 
 class ActionDistribution {
  public:
-  ActionDistribution(MaskedCategorical dist) : dist_(std::move(dist)) {}  // NOLINT: implicit on purpose
-  ActionDistribution(DiagGaussian dist) : dist_(std::move(dist)) {}       // NOLINT
+  ActionDistribution(MaskedCategorical dist)
+      : dist_(std::move(dist)) {}                                    // NOLINT: implicit on purpose
+  ActionDistribution(DiagGaussian dist) : dist_(std::move(dist)) {}  // NOLINT
 
   bool is_discrete() const { return std::holds_alternative<MaskedCategorical>(dist_); }
 

@@ -35,12 +35,12 @@ struct BatchTensors {
 };
 
 struct TransitionTensors {
-  BatchTensors next;        // the batch after the step (auto-reset obs for ended envs)
-  torch::Tensor reward;     // [A, E]
-  torch::Tensor terminated; // [E]
-  torch::Tensor truncated;  // [E]
-  torch::Tensor final_obs;  // [A, E, obs_size]; only rows of ended envs are meaningful
-  torch::Tensor final_state;// [E, state_size]; only rows of ended envs are meaningful
+  BatchTensors next;          // the batch after the step (auto-reset obs for ended envs)
+  torch::Tensor reward;       // [A, E]
+  torch::Tensor terminated;   // [E]
+  torch::Tensor truncated;    // [E]
+  torch::Tensor final_obs;    // [A, E, obs_size]; only rows of ended envs are meaningful
+  torch::Tensor final_state;  // [E, state_size]; only rows of ended envs are meaningful
 
   TransitionTensors agents(int64_t first, int64_t count) const;
 };

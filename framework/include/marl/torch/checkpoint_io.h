@@ -34,13 +34,13 @@
 //    on read throws ConfigError.
 #pragma once
 
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
 #include <set>
 #include <string>
-
-#include <torch/torch.h>
 
 namespace marl {
 

@@ -23,9 +23,9 @@
 // touched as episodes arrive.
 #pragma once
 
-#include <cstdint>
-
 #include <torch/torch.h>
+
+#include <cstdint>
 
 namespace marl {
 
@@ -34,10 +34,10 @@ struct EpisodeBufferConfig {
   int64_t episode_limit = 0;  // transitions per episode at most (EnvSpec::episode_limit)
   int64_t num_agents = 0;
   int64_t obs_size = 0;
-  int64_t state_size = 0;     // 0 = no state
-  int64_t avail_size = 0;     // 0 = no action masks
+  int64_t state_size = 0;  // 0 = no state
+  int64_t avail_size = 0;  // 0 = no action masks
   bool discrete_actions = true;
-  int64_t action_dim = 1;     // box dimensions (ignored for discrete)
+  int64_t action_dim = 1;  // box dimensions (ignored for discrete)
 };
 
 struct EpisodeBatch {

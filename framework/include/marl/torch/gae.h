@@ -10,8 +10,8 @@
 //
 //   next_t  = truncated_t ? final_values_t : values_{t+1}
 //   delta_t = rewards_t + gamma * (1 - terminated_t) * next_t - values_t
-//   gae_t   = delta_t + gamma * lambda * (1 - done_t) * gae_{t+1}   (done = terminated or truncated)
-//   returns_t = gae_t + values_t
+//   gae_t   = delta_t + gamma * lambda * (1 - done_t) * gae_{t+1}   (done = terminated or
+//   truncated) returns_t = gae_t + values_t
 //
 // With bootstrap_truncated = false a truncated step is treated as terminated:
 // that is on-policy's default (use_proper_time_limits = False).

@@ -20,9 +20,9 @@
 // themselves do not depend on threads. CUDA kernels are not covered.
 #pragma once
 
-#include <cstdint>
-
 #include <torch/torch.h>
+
+#include <cstdint>
 
 namespace marl {
 

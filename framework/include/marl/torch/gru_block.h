@@ -23,9 +23,9 @@
 // trick) rather than step by step.
 #pragma once
 
-#include <cstdint>
-
 #include <torch/torch.h>
+
+#include <cstdint>
 
 #include "marl/torch/layer_init.h"
 

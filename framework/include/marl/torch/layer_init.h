@@ -33,6 +33,7 @@ void orthogonal_(torch::Tensor weight, double gain, torch::Generator& gen);
 
 // Initialises a Linear layer: Orthogonal -> orthogonal weight (gain), zero
 // bias; TorchDefault -> PyTorch's reset_parameters() (gain ignored).
-void init_linear(torch::nn::LinearImpl& layer, InitScheme scheme, double gain, torch::Generator& gen);
+void init_linear(torch::nn::LinearImpl& layer, InitScheme scheme, double gain,
+                 torch::Generator& gen);
 
 }  // namespace marl

@@ -13,10 +13,10 @@
 // Parameter names (checkpoint keys) are feature_norm, hidden<i>, norm<i>, out.
 #pragma once
 
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "marl/torch/layer_init.h"
 
@@ -25,12 +25,13 @@ namespace marl {
 struct MlpConfig {
   int64_t input_size = 0;
   std::vector<int64_t> hidden_sizes = {64, 64};
-  int64_t output_size = 0;   // 0: no output layer, forward() returns the last hidden features
+  int64_t output_size = 0;  // 0: no output layer, forward() returns the last hidden features
   Activation activation = Activation::Relu;
   bool feature_norm = true;  // LayerNorm on the input (MAPPO use_feature_normalization)
   bool layer_norm = true;    // LayerNorm after each hidden activation (MAPPO MLPLayer)
   InitScheme init = InitScheme::Orthogonal;
-  double output_gain = 1.0;  // orthogonal gain of the output layer (on-policy: 0.01 policy, 1 value)
+  double output_gain =
+      1.0;  // orthogonal gain of the output layer (on-policy: 0.01 policy, 1 value)
 };
 
 class MlpImpl : public torch::nn::Module {

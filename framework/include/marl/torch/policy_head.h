@@ -15,9 +15,9 @@
 //  * Parameter names: "linear" (logits or mean), "log_std" (box only).
 #pragma once
 
-#include <cstdint>
-
 #include <torch/torch.h>
+
+#include <cstdint>
 
 #include "marl/env.h"
 #include "marl/torch/action_distribution.h"

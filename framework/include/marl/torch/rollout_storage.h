@@ -31,10 +31,10 @@
 // differ by at most one (on-policy drops the remainder instead).
 #pragma once
 
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "marl/torch/gae.h"
 
@@ -50,8 +50,8 @@ struct RolloutConfig {
   int64_t critic_obs_size = 0;  // centralised critic input per agent (MAPPO share_obs); 0 = none
   int64_t avail_size = 0;       // 0 = no action masks
   bool discrete_actions = true;
-  int64_t action_dim = 1;       // box dimensions (ignored for discrete)
-  int64_t hidden_layers = 0;    // GRU layers; 0 = feed-forward, no hidden states stored
+  int64_t action_dim = 1;     // box dimensions (ignored for discrete)
+  int64_t hidden_layers = 0;  // GRU layers; 0 = feed-forward, no hidden states stored
   int64_t hidden_size = 0;
 };
 
@@ -104,8 +104,7 @@ class RolloutStorage {
 
   std::vector<RolloutMinibatch> feed_forward_minibatches(int64_t num_minibatches,
                                                          torch::Generator& gen) const;
-  std::vector<RolloutMinibatch> recurrent_minibatches(int64_t num_minibatches,
-                                                      int64_t chunk_length,
+  std::vector<RolloutMinibatch> recurrent_minibatches(int64_t num_minibatches, int64_t chunk_length,
                                                       torch::Generator& gen) const;
 
   int64_t step() const { return step_; }

@@ -19,9 +19,9 @@
 // module checkpoints); normalize() returns the input's dtype.
 #pragma once
 
-#include <cstdint>
-
 #include <torch/torch.h>
+
+#include <cstdint>
 
 namespace marl {
 

@@ -12,9 +12,9 @@
 // optimizer (Adam, RMSprop, SGD, ...); learning_rate() reads group 0.
 #pragma once
 
-#include <cstdint>
-
 #include <torch/torch.h>
+
+#include <cstdint>
 
 namespace marl {
 

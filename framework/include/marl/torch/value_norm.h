@@ -20,10 +20,10 @@
 // dtype. update() does not track gradients.
 #pragma once
 
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <utility>
-
-#include <torch/torch.h>
 
 namespace marl {
 
