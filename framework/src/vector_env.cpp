@@ -35,6 +35,7 @@ VectorEnv::VectorEnv(const EnvFactory& make_env, const VectorEnvConfig& config) 
   state_.assign(E * S, 0.0f);
   final_state_.assign(E * S, 0.0f);
   avail_.assign(A * E * M, 0);
+  final_avail_.assign(A * E * M, 0);
   reward_.assign(A * E, 0.0f);
   terminated_.assign(E, 0);
   truncated_.assign(E, 0);
@@ -80,6 +81,7 @@ VectorEnv::VectorEnv(const EnvFactory& make_env, const VectorEnvConfig& config) 
   transition_.truncated = truncated_.data();
   transition_.final_obs = final_obs_.data();
   transition_.final_state = S > 0 ? final_state_.data() : nullptr;
+  transition_.final_avail = M > 0 ? final_avail_.data() : nullptr;
 }
 
 VectorEnv::~VectorEnv() = default;
@@ -177,8 +179,10 @@ void VectorEnv::step_range(int begin, int end) {
     double* returns = episode_return_.data() + e * A;
     for (int a = 0; a < A; ++a) returns[a] += reward_[a * E + e];
     if (!status.done()) continue;
+    const int64_t M = batch_.avail_size;
     for (int a = 0; a < A; ++a) {
       std::copy_n(obs_.data() + (a * E + e) * O, O, final_obs_.data() + (a * E + e) * O);
+      if (M > 0) std::copy_n(avail_.data() + (a * E + e) * M, M, final_avail_.data() + (a * E + e) * M);
     }
     if (S > 0) std::copy_n(state_.data() + e * S, S, final_state_.data() + e * S);
     EpisodeRecord& record = pending_[e];

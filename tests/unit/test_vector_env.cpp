@@ -115,6 +115,8 @@ TEST_CASE("vector env auto-resets and reports finished episodes", "[vector_env]"
       CHECK(t.truncated[0] == 0);
       // The final observation of the old episode is kept; the batch holds the new one.
       CHECK(t.final_obs[1] == 3.0f);
+      REQUIRE(t.final_avail != nullptr);
+      CHECK(t.final_avail[2] == 0);  // agent 0's mask of the last observation
       CHECK(envs.batch().agent_obs(0, 0)[1] == 0.0f);
       CHECK(envs.batch().is_first[0] == 1);
       CHECK(envs.batch().agent_obs(0, 0)[0] != first_seed_obs);

@@ -58,6 +58,7 @@ struct Transition {
   const uint8_t* truncated = nullptr;   // [E]
   const float* final_obs = nullptr;     // [A][E][obs_size]; rows of ended envs only
   const float* final_state = nullptr;   // [E][state_size]; rows of ended envs only
+  const uint8_t* final_avail = nullptr; // [A][E][avail_size]; rows of ended envs; null without masks
 
   bool done(int env) const { return terminated[env] || truncated[env]; }
 };

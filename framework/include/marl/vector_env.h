@@ -82,7 +82,7 @@ class VectorEnv {
   std::unique_ptr<ThreadPool> pool_;
 
   std::vector<float> obs_, state_, reward_, final_obs_, final_state_;
-  std::vector<uint8_t> avail_, terminated_, truncated_, is_first_;
+  std::vector<uint8_t> avail_, final_avail_, terminated_, truncated_, is_first_;
   std::vector<int64_t> act_discrete_;
   std::vector<float> act_continuous_;
   std::vector<uint64_t> env_seed_, episode_index_;
