@@ -1,5 +1,5 @@
 // Zero-copy views of marl::Batch / ActionBatch / Transition buffers.
-#include <catch2/catch.hpp>
+#include "catch_torch.h"
 #include <cstdint>
 #include <numeric>
 #include <vector>

@@ -1,6 +1,6 @@
 // TorchStateWriter/Reader: round trip of modules, optimizer state, tensors,
 // scalars and generators; refusal of incompatible checkpoints.
-#include <catch2/catch.hpp>
+#include "catch_torch.h"
 #include <sstream>
 #include <string>
 

@@ -1,6 +1,6 @@
 // Masked categorical and diagonal Gaussian: masking, hand-computed
 // log-probabilities and entropies, seeded sampling.
-#include <catch2/catch.hpp>
+#include "catch_torch.h"
 #include <cmath>
 
 #include "marl/torch/action_distribution.h"

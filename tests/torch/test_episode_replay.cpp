@@ -1,6 +1,6 @@
 // EpisodeBuilder + EpisodeReplayBuffer: per-env episodes from vector-env
 // steps, padding, final observations, ring overwrite and seeded sampling.
-#include <catch2/catch.hpp>
+#include "catch_torch.h"
 #include <vector>
 
 #include "marl/error.h"

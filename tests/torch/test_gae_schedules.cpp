@@ -1,6 +1,6 @@
 // GAE on a hand-computed example (terminated vs truncated), advantage
 // normalisation, linear schedules and learning-rate setting.
-#include <catch2/catch.hpp>
+#include "catch_torch.h"
 
 #include "marl/error.h"
 #include "marl/torch/gae.h"

@@ -1,5 +1,5 @@
 // Mlp and GruBlock: shapes, seeded initialisation, hidden-state reset.
-#include <catch2/catch.hpp>
+#include "catch_torch.h"
 #include <cmath>
 
 #include "marl/error.h"

@@ -1,5 +1,5 @@
 // ValueNorm (MAPPO) and RunningMeanStd (baselines) against direct formulas.
-#include <catch2/catch.hpp>
+#include "catch_torch.h"
 #include <cmath>
 #include <vector>
 

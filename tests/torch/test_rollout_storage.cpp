@@ -1,6 +1,6 @@
 // RolloutStorage: step bookkeeping, returns, and minibatch generators that
 // cover every sample once and are reproducible from the seed.
-#include <catch2/catch.hpp>
+#include "catch_torch.h"
 
 #include "marl/error.h"
 #include "marl/torch/generator.h"

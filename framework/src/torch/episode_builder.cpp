@@ -124,7 +124,7 @@ int64_t EpisodeBuilder::add(const Transition& tr, EpisodeReplayBuffer& buffer) {
     filled[e * T + t] = 1.0f;
     terminated[e * T + t] = tr.terminated[e] ? 1.0f : 0.0f;
     if (done) {
-      write_observation(e, t + 1, tr.final_obs, tr.final_state, nullptr, E);
+      write_observation(e, t + 1, tr.final_obs, tr.final_state, tr.final_avail, E);
     } else {
       write_observation(e, t + 1, next.obs, next.state, next.avail, E);
     }

@@ -13,9 +13,8 @@
 //    buffer) then follows every step; it returns how many episodes it
 //    committed. Only agents [first_agent, first_agent + num_agents) are kept
 //    (a team).
-//  * On an end, slot `length` receives Transition::final_obs/final_state. The
-//    Transition carries no final availability mask, so that slot's mask is
-//    all ones (only read when bootstrapping a truncated episode).
+//  * On an end, slot `length` receives Transition::final_obs/final_state and
+//    final_avail (all ones when the transition has no final_avail).
 //  * An episode reaching episode_limit without ending is committed as a
 //    truncated fragment (terminated = 0) and the next fragment starts from the
 //    following observation; set episode_limit >= the env's own limit to avoid

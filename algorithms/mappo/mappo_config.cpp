@@ -1,0 +1,105 @@
+#include "mappo_config.h"
+
+#include <sstream>
+
+#include "marl/error.h"
+
+namespace marl::mappo {
+
+ParamSpecList mappo_params() {
+  return {
+      ParamSpec::choice("mode", "mappo", {"mappo", "ippo"},
+                        "mappo: centralised critic; ippo: each agent's critic sees its own obs"),
+      ParamSpec::choice("critic_input", "state", {"state", "agent_specific"},
+                        "mappo critic input: the env state, or state + own observation"),
+      ParamSpec::boolean("share_parameters", true,
+                         "one actor and one critic per team (false: one per agent)"),
+      ParamSpec::boolean("use_agent_id", false, "append a one-hot agent index to net inputs"),
+      ParamSpec::string("learning_teams", "",
+                        "comma-separated team names that learn; empty = all; others act "
+                        "uniformly at random"),
+      ParamSpec::integer("hidden_size", 64, "MLP hidden width").range(1, 4096),
+      ParamSpec::integer("layer_N", 2, "number of hidden layers").range(1, 16),
+      ParamSpec::boolean("use_feature_normalization", true, "LayerNorm on network inputs"),
+      ParamSpec::boolean("use_ReLU", true, "ReLU hidden activations (false: tanh)"),
+      ParamSpec::real("lr", 7e-4, "actor Adam learning rate").range(0.0, 1.0),
+      ParamSpec::real("critic_lr", 7e-4, "critic Adam learning rate").range(0.0, 1.0),
+      ParamSpec::real("opti_eps", 1e-5, "Adam epsilon").range(0.0, 1.0),
+      ParamSpec::real("weight_decay", 0.0, "Adam weight decay").range(0.0, 1.0),
+      ParamSpec::boolean("use_linear_lr_decay", false,
+                         "decay both learning rates linearly to 0 over lr_decay_env_steps"),
+      ParamSpec::integer("lr_decay_env_steps", 2000000,
+                         "env steps (all envs) over which the LR decays (set to [run].env_steps)")
+          .range(1, std::nullopt),
+      ParamSpec::integer("rollout_length", 25, "env steps per env between updates")
+          .range(1, 100000),
+      ParamSpec::integer("ppo_epochs", 10, "passes over each rollout").range(1, 1000),
+      ParamSpec::integer("num_minibatches", 1, "minibatches per epoch").range(1, 100000),
+      ParamSpec::real("clip_param", 0.2, "PPO ratio clip (also value clip)").range(0.0, 10.0),
+      ParamSpec::real("entropy_coef", 0.01, "entropy bonus weight").range(0.0, 10.0),
+      ParamSpec::real("value_loss_coef", 1.0, "value loss weight").range(0.0, 100.0),
+      ParamSpec::real("max_grad_norm", 10.0, "gradient norm clip; <= 0 disables"),
+      ParamSpec::real("gamma", 0.99, "discount").range(0.0, 1.0),
+      ParamSpec::real("gae_lambda", 0.95, "GAE lambda").range(0.0, 1.0),
+      ParamSpec::boolean("use_valuenorm", true, "normalise value targets (ValueNorm)"),
+      ParamSpec::boolean("use_clipped_value_loss", true, "PPO-style value clipping"),
+      ParamSpec::boolean("use_huber_loss", true, "Huber value loss (false: squared error)"),
+      ParamSpec::real("huber_delta", 10.0, "Huber loss delta").range(0.0, 1e6),
+      ParamSpec::boolean("use_proper_time_limits", false,
+                         "bootstrap truncated episodes from their final observation"),
+  };
+}
+
+static std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> names;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const auto b = item.find_first_not_of(" \t");
+    const auto e = item.find_last_not_of(" \t");
+    if (b == std::string::npos) {
+      throw ConfigError("[algorithm] learning_teams = \"" + text +
+                        "\": expected comma-separated team names without empty entries");
+    }
+    names.push_back(item.substr(b, e - b + 1));
+  }
+  return names;
+}
+
+MappoConfig mappo_config_from(const Params& p) {
+  MappoConfig c;
+  c.mode = p.get_string("mode") == "ippo" ? Mode::Ippo : Mode::Mappo;
+  c.critic_input =
+      p.get_string("critic_input") == "agent_specific" ? CriticInput::AgentSpecific
+                                                       : CriticInput::State;
+  c.share_parameters = p.get_bool("share_parameters");
+  c.use_agent_id = p.get_bool("use_agent_id");
+  c.learning_teams = split_names(p.get_string("learning_teams"));
+  c.hidden_size = p.get_int("hidden_size");
+  c.hidden_layers = p.get_int("layer_N");
+  c.use_feature_normalization = p.get_bool("use_feature_normalization");
+  c.use_relu = p.get_bool("use_ReLU");
+  c.lr = p.get_double("lr");
+  c.critic_lr = p.get_double("critic_lr");
+  c.opti_eps = p.get_double("opti_eps");
+  c.weight_decay = p.get_double("weight_decay");
+  c.use_linear_lr_decay = p.get_bool("use_linear_lr_decay");
+  c.lr_decay_env_steps = p.get_int("lr_decay_env_steps");
+  c.rollout_length = p.get_int("rollout_length");
+  c.ppo_epochs = p.get_int("ppo_epochs");
+  c.num_minibatches = p.get_int("num_minibatches");
+  c.clip_param = p.get_double("clip_param");
+  c.entropy_coef = p.get_double("entropy_coef");
+  c.value_loss_coef = p.get_double("value_loss_coef");
+  c.max_grad_norm = p.get_double("max_grad_norm");
+  c.gamma = p.get_double("gamma");
+  c.gae_lambda = p.get_double("gae_lambda");
+  c.use_value_norm = p.get_bool("use_valuenorm");
+  c.use_clipped_value_loss = p.get_bool("use_clipped_value_loss");
+  c.use_huber_loss = p.get_bool("use_huber_loss");
+  c.huber_delta = p.get_double("huber_delta");
+  c.use_proper_time_limits = p.get_bool("use_proper_time_limits");
+  return c;
+}
+
+}  // namespace marl::mappo

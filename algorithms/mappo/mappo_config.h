@@ -1,0 +1,59 @@
+// MAPPO / IPPO hyperparameters (plugin "mappo").
+//
+// Defaults follow marlbenchmark/on-policy (Yu et al. 2022) for MPE: PPO clip
+// 0.2, 10 epochs, 1 minibatch, entropy 0.01, GAE(0.99, 0.95), ValueNorm,
+// clipped Huber value loss (delta 10), grad-norm clip 10, Adam 7e-4 (eps 1e-5),
+// 64x2 ReLU MLPs with feature LayerNorm, rollouts of 25 steps per env.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "marl/params.h"
+
+namespace marl::mappo {
+
+enum class Mode { Mappo, Ippo };
+enum class CriticInput { State, AgentSpecific };
+
+struct MappoConfig {
+  Mode mode = Mode::Mappo;
+  CriticInput critic_input = CriticInput::State;
+  bool share_parameters = true;
+  bool use_agent_id = false;
+  std::vector<std::string> learning_teams;  // empty = every team learns
+
+  int64_t hidden_size = 64;
+  int64_t hidden_layers = 2;
+  bool use_feature_normalization = true;
+  bool use_relu = true;
+
+  double lr = 7e-4;
+  double critic_lr = 7e-4;
+  double opti_eps = 1e-5;
+  double weight_decay = 0.0;
+  bool use_linear_lr_decay = false;
+  int64_t lr_decay_env_steps = 2000000;
+
+  int64_t rollout_length = 25;
+  int64_t ppo_epochs = 10;
+  int64_t num_minibatches = 1;
+  double clip_param = 0.2;
+  double entropy_coef = 0.01;
+  double value_loss_coef = 1.0;
+  double max_grad_norm = 10.0;  // <= 0: no clipping
+  double gamma = 0.99;
+  double gae_lambda = 0.95;
+  bool use_value_norm = true;
+  bool use_clipped_value_loss = true;
+  bool use_huber_loss = true;
+  double huber_delta = 10.0;
+  bool use_proper_time_limits = false;
+};
+
+ParamSpecList mappo_params();
+// Reads validated params; throws ConfigError for a malformed learning_teams.
+MappoConfig mappo_config_from(const Params& params);
+
+}  // namespace marl::mappo

@@ -1,0 +1,42 @@
+// PyMARL's RNNAgent: the shared-parameter recurrent Q-network of one team.
+//
+// Input per agent: its observation, optionally the one-hot of its last action
+// and the one-hot of its index within the team (PyMARL obs_last_action,
+// obs_agent_id). fc1 -> ReLU -> GRU -> fc2 gives one Q-value per action.
+// PyTorch default init from an explicit generator; no LayerNorm.
+//
+// Contract: step(x [N, input], hidden [N, 1, H], masks [N]) -> q [N, actions]
+// (masks 0 reset the hidden state first); sequence(x [T, N, input]) -> q
+// [T, N, actions] unrolled from zero hidden states.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+
+#include "marl/torch/gru_block.h"
+
+namespace marl::qmix {
+
+struct AgentNetworkConfig {
+  int64_t input_size = 0;
+  int64_t hidden_size = 64;  // rnn_hidden_dim
+  int64_t num_actions = 0;
+};
+
+class AgentNetworkImpl : public torch::nn::Module {
+ public:
+  AgentNetworkImpl(const AgentNetworkConfig& config, torch::Generator& gen);
+
+  torch::Tensor initial_hidden(int64_t n) const { return gru_->initial_hidden(n); }
+  torch::Tensor step(const torch::Tensor& x, torch::Tensor& hidden, const torch::Tensor& masks);
+  torch::Tensor sequence(const torch::Tensor& x);
+
+ private:
+  AgentNetworkConfig config_;
+  torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
+  GruBlock gru_{nullptr};
+};
+TORCH_MODULE(AgentNetwork);
+
+}  // namespace marl::qmix
