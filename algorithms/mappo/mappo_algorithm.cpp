@@ -3,11 +3,14 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "mappo_config.h"
+#include "marl/checkpoint.h"
 #include "marl/error.h"
 #include "marl/rng.h"
 #include "marl/torch/batch_tensors.h"
@@ -44,12 +47,17 @@ ActionSpace team_action(const EnvSpec& spec, const std::vector<int>& agents) {
 struct MappoAlgorithm::Impl {
   struct Team {
     std::unique_ptr<TeamLearner> learner;  // null: plays uniformly at random
+    bool fixed = false;  // plays a policy loaded from opponent_checkpoint, never trains
     int first = 0, count = 0;
     ActionSpace action;
     torch::Tensor agent_ids;  // [count, E, count] one-hot, or undefined
     torch::Tensor low, high;  // box bounds [d]
     torch::Tensor no_final_values;  // [count, E] zeros
     torch::Tensor actions, log_probs, values;  // from the last Explore act()
+    torch::Tensor next_actor_hidden, next_critic_hidden;  // GRU states after it
+    // Actor GRU states of act() calls that do not use the storage: Greedy, and
+    // a fixed team's Explore (kept apart so evaluation does not disturb training).
+    torch::Tensor greedy_hidden, fixed_explore_hidden;  // [count, E, L, H]
   };
 
   AlgorithmContext ctx;
@@ -90,7 +98,8 @@ struct MappoAlgorithm::Impl {
           cfg.learning_teams.empty() || std::find(cfg.learning_teams.begin(),
                                                   cfg.learning_teams.end(),
                                                   spec.teams[k]) != cfg.learning_teams.end();
-      if (learns) {
+      if (learns || !cfg.opponent_checkpoint.empty()) {
+        team.fixed = !learns;
         if (cfg.use_agent_id) {
           team.agent_ids = torch::eye(team.count).unsqueeze(1).expand({team.count, E, team.count})
                                .contiguous();
@@ -103,6 +112,7 @@ struct MappoAlgorithm::Impl {
         layout.action = team.action;
         layout.num_envs = E;
         layout.avail_size = spec.has_avail_actions ? spec.max_discrete_actions() : 0;
+        layout.active_masks = spec.has_active_masks;
         const int64_t ids = cfg.use_agent_id ? team.count : 0;
         const int64_t obs = spec.max_obs_size();
         const int64_t state =
@@ -114,10 +124,73 @@ struct MappoAlgorithm::Impl {
         team.learner = std::make_unique<TeamLearner>(
             layout, cfg, derive_seed(ctx.seed, SeedStream::Algorithm, static_cast<uint64_t>(k)));
         const std::string prefix = spec.num_teams() > 1 ? spec.teams[k] + "_" : "";
-        for (const char* m : kTeamMetrics) names.push_back(prefix + m);
+        if (learns) {
+          for (const char* m : kTeamMetrics) names.push_back(prefix + m);
+        }
       }
       teams.push_back(std::move(team));
     }
+    if (!cfg.opponent_checkpoint.empty()) load_fixed_teams();
+  }
+
+  bool learning(const Team& t) const { return t.learner && !t.fixed; }
+
+  // The non-learning teams play the policies they had in another mappo run on
+  // the same env (self-play against a frozen opponent).
+  void load_fixed_teams() {
+    const std::string key = "[algorithm] opponent_checkpoint = \"" + cfg.opponent_checkpoint + "\": ";
+    if (std::none_of(teams.begin(), teams.end(), [](const Team& t) { return t.fixed; })) {
+      throw ConfigError(key + "every team learns, so no team plays the checkpoint; name the "
+                        "learning teams in learning_teams");
+    }
+    std::filesystem::path path = cfg.opponent_checkpoint;
+    if (std::filesystem::is_directory(path)) path /= "checkpoint.bin";
+    std::ifstream in;
+    CheckpointHeader header;
+    try {
+      header = open_checkpoint_state(path, "mappo", in);
+    } catch (const Error& e) {
+      throw ConfigError(key + e.what());
+    }
+    if (header.env != ctx.env_name) {
+      throw ConfigError(key + "the checkpoint was trained on env '" + header.env + "', not '" +
+                        ctx.env_name + "'");
+    }
+    TorchStateReader r(in);
+    for (size_t k = 0; k < teams.size(); ++k) {
+      if (!teams[k].fixed) continue;
+      const std::string prefix = "team" + std::to_string(k) + "/";
+      const std::string& name = ctx.env.teams[ctx.env.agents[teams[k].first].team];
+      if (!r.has(prefix + "updates")) {
+        throw ConfigError(key + "the checkpoint holds no policy for team '" + name +
+                          "' (that team did not learn in its run)");
+      }
+      try {
+        teams[k].learner->load(r, prefix);
+      } catch (const Error& e) {
+        throw ConfigError(key + "team '" + name + "': " + e.what() +
+                          " (the network settings must match the checkpoint's run)");
+      }
+    }
+  }
+
+  // A fixed team acts from the live batch with its own recurrent state.
+  void act_fixed(Team& t, const BatchTensors& b, const ActionBatch& out, bool explore) {
+    TeamLearner& l = *t.learner;
+    const int64_t E = b.obs.size(1);
+    torch::Tensor& hidden = explore ? t.fixed_explore_hidden : t.greedy_hidden;
+    torch::Tensor masks;
+    if (l.recurrent()) {
+      if (!hidden.defined() || hidden.size(1) != E) hidden = l.initial_hidden(E);
+      masks = b.is_first.defined()
+                  ? (1.0 - b.is_first.to(torch::kFloat32)).unsqueeze(0).expand({t.count, E})
+                  : torch::ones({t.count, E});
+    }
+    const NetOutput a = l.actor_step(with_ids(t, b.obs.narrow(0, t.first, t.count)),
+                                     avail_of(t, b), hidden, masks);
+    hidden = a.hidden;
+    const auto dist = l.distribution(a.out);
+    write(t, out, explore ? dist.sample(random_gen) : dist.mode());
   }
 
   torch::Tensor with_ids(const Team& t, const torch::Tensor& x) const {
@@ -138,15 +211,23 @@ struct MappoAlgorithm::Impl {
     return with_ids(t, x);
   }
 
+  // Death masks [count, E] float (1 = acting); undefined when the env has none.
+  torch::Tensor active_of(const Team& t, const BatchTensors& b) const {
+    return b.active.defined() ? b.active.narrow(0, t.first, t.count).to(torch::kFloat32)
+                              : torch::Tensor();
+  }
+
   torch::Tensor avail_of(const Team& t, const BatchTensors& b) const {
     return b.avail.defined() ? b.avail.narrow(0, t.first, t.count) : torch::Tensor();
   }
 
   void start(const BatchTensors& b) {
     for (auto& t : teams) {
-      if (!t.learner) continue;
-      t.learner->storage().start(with_ids(t, b.obs.narrow(0, t.first, t.count)),
-                                 critic_input(t, b.obs, b.state), avail_of(t, b));
+      if (!learning(t)) continue;
+      auto& storage = t.learner->storage();
+      storage.start(with_ids(t, b.obs.narrow(0, t.first, t.count)), critic_input(t, b.obs, b.state),
+                    avail_of(t, b));
+      if (b.active.defined()) storage.active[0].copy_(active_of(t, b));
     }
     started = true;
   }
@@ -183,18 +264,25 @@ struct MappoAlgorithm::Impl {
         continue;
       }
       TeamLearner& l = *t.learner;
-      if (explore) {
+      if (t.fixed || !explore) {
+        act_fixed(t, b, out, explore && t.fixed);
+      } else {
         // The storage already holds this step's inputs (start() or observe()).
         auto& s = l.storage();
         const int64_t row = s.step();
-        const auto dist = l.actor(s.obs[row], s.avail.defined() ? s.avail[row] : torch::Tensor());
+        const bool rnn = l.recurrent();
+        const auto masks = rnn ? s.masks[row] : torch::Tensor();
+        const NetOutput a = l.actor_step(s.obs[row], s.avail.defined() ? s.avail[row] : torch::Tensor(),
+                                         rnn ? s.actor_hidden[row] : torch::Tensor(), masks);
+        const auto dist = l.distribution(a.out);
         t.actions = dist.sample(l.act_generator());
         t.log_probs = dist.log_prob(t.actions);
-        t.values = l.critic(s.critic_obs[row]);
+        const NetOutput c =
+            l.critic_step(s.critic_obs[row], rnn ? s.critic_hidden[row] : torch::Tensor(), masks);
+        t.values = c.out;
+        t.next_actor_hidden = a.hidden;
+        t.next_critic_hidden = c.hidden;
         write(t, out, t.actions);
-      } else {
-        const auto dist = l.actor(with_ids(t, b.obs.narrow(0, t.first, t.count)), avail_of(t, b));
-        write(t, out, dist.mode());
       }
     }
   }
@@ -208,7 +296,7 @@ struct MappoAlgorithm::Impl {
     bool any_truncated = false;
     for (int e = 0; e < tr.next->num_envs; ++e) any_truncated |= tr.truncated[e] != 0;
     for (auto& t : teams) {
-      if (!t.learner) continue;
+      if (!learning(t)) continue;
       TeamLearner& l = *t.learner;
       RolloutStep step;
       step.actions = t.actions;
@@ -220,11 +308,26 @@ struct MappoAlgorithm::Impl {
       step.final_values = t.no_final_values;
       if (cfg.use_proper_time_limits && any_truncated) {
         // Only rows of ended envs are meaningful; GAE reads them where truncated.
-        step.final_values = l.critic(critic_input(t, tt.final_obs, tt.final_state));
+        // A recurrent critic continues from its state after this step.
+        step.final_values =
+            l.critic_step(critic_input(t, tt.final_obs, tt.final_state), t.next_critic_hidden,
+                          l.recurrent() ? torch::ones({t.count, tr.next->num_envs}) : torch::Tensor())
+                .out;
       }
+      step.next_actor_hidden = t.next_actor_hidden;
+      step.next_critic_hidden = t.next_critic_hidden;
       step.next_obs = with_ids(t, tt.next.obs.narrow(0, t.first, t.count));
       step.next_critic_obs = critic_input(t, tt.next.obs, tt.next.state);
       step.next_avail = avail_of(t, tt.next);
+      step.next_active = active_of(t, tt.next);
+      if (step.next_active.defined()) {
+        // Dying ends the agent's own episode (on-policy's per-agent dones):
+        // no bootstrapping from the state it is dead in.
+        const auto now = l.storage().active[l.storage().step()];
+        const auto died = ((now > 0) & (step.next_active == 0)).to(torch::kFloat32);
+        step.terminated = torch::max(
+            tt.terminated.to(torch::kFloat32).unsqueeze(0).expand({t.count, tr.next->num_envs}), died);
+      }
       l.storage().insert(step);
     }
     env_steps += tr.next->num_envs;
@@ -232,7 +335,7 @@ struct MappoAlgorithm::Impl {
 
   bool ready() const {
     for (const auto& t : teams) {
-      if (t.learner) return t.learner->storage().full();
+      if (learning(t)) return t.learner->storage().full();
     }
     return false;
   }
@@ -240,7 +343,7 @@ struct MappoAlgorithm::Impl {
   void train(std::vector<double>& metrics) {
     size_t i = 0;
     for (auto& t : teams) {
-      if (!t.learner) continue;
+      if (!learning(t)) continue;
       const TeamStats s = t.learner->update(env_steps);
       for (double v : {s.policy_loss, s.value_loss, s.entropy, s.approx_kl, s.clip_frac,
                        s.actor_grad_norm, s.critic_grad_norm, s.lr}) {
@@ -266,7 +369,9 @@ void MappoAlgorithm::train(std::vector<double>& metrics) { impl_->train(metrics)
 void MappoAlgorithm::save(std::ostream& out) const {
   TorchStateWriter w;
   for (size_t k = 0; k < impl_->teams.size(); ++k) {
-    if (impl_->teams[k].learner) impl_->teams[k].learner->save(w, "team" + std::to_string(k) + "/");
+    if (impl_->learning(impl_->teams[k])) {
+      impl_->teams[k].learner->save(w, "team" + std::to_string(k) + "/");
+    }
   }
   w.write_int("env_steps", impl_->env_steps);
   w.write_generator("random_gen", impl_->random_gen);
@@ -276,13 +381,16 @@ void MappoAlgorithm::save(std::ostream& out) const {
 void MappoAlgorithm::load(std::istream& in) {
   TorchStateReader r(in);
   for (size_t k = 0; k < impl_->teams.size(); ++k) {
-    if (impl_->teams[k].learner) impl_->teams[k].learner->load(r, "team" + std::to_string(k) + "/");
+    if (impl_->learning(impl_->teams[k])) {
+      impl_->teams[k].learner->load(r, "team" + std::to_string(k) + "/");
+    }
   }
   impl_->env_steps = r.read_int("env_steps");
   r.read_generator("random_gen", impl_->random_gen);
   // The rollout in progress is not part of the state: the next Explore act()
   // starts a fresh one from the current observations.
   impl_->started = false;
+  for (auto& t : impl_->teams) t.greedy_hidden = t.fixed_explore_hidden = torch::Tensor();
 }
 
 }  // namespace marl::mappo

@@ -17,11 +17,20 @@ ParamSpecList mappo_params() {
       ParamSpec::boolean("use_agent_id", false, "append a one-hot agent index to net inputs"),
       ParamSpec::string("learning_teams", "",
                         "comma-separated team names that learn; empty = all; others act "
-                        "uniformly at random"),
+                        "uniformly at random (or play opponent_checkpoint)"),
+      ParamSpec::string("opponent_checkpoint", "",
+                        "checkpoint (or run directory) of a mappo run on the same env: the "
+                        "teams not in learning_teams play its policies, frozen"),
       ParamSpec::integer("hidden_size", 64, "MLP hidden width").range(1, 4096),
       ParamSpec::integer("layer_N", 2, "number of hidden layers").range(1, 16),
       ParamSpec::boolean("use_feature_normalization", true, "LayerNorm on network inputs"),
       ParamSpec::boolean("use_ReLU", true, "ReLU hidden activations (false: tanh)"),
+      ParamSpec::boolean("use_recurrent_policy", false,
+                         "GRU actor and critic (rMAPPO), trained on data_chunk_length chunks"),
+      ParamSpec::integer("recurrent_N", 1, "GRU layers").range(1, 8),
+      ParamSpec::integer("data_chunk_length", 10,
+                         "steps per training sequence of recurrent networks")
+          .range(1, 100000),
       ParamSpec::real("lr", 7e-4, "actor Adam learning rate").range(0.0, 1.0),
       ParamSpec::real("critic_lr", 7e-4, "critic Adam learning rate").range(0.0, 1.0),
       ParamSpec::real("opti_eps", 1e-5, "Adam epsilon").range(0.0, 1.0),
@@ -75,10 +84,14 @@ MappoConfig mappo_config_from(const Params& p) {
   c.share_parameters = p.get_bool("share_parameters");
   c.use_agent_id = p.get_bool("use_agent_id");
   c.learning_teams = split_names(p.get_string("learning_teams"));
+  c.opponent_checkpoint = p.get_string("opponent_checkpoint");
   c.hidden_size = p.get_int("hidden_size");
   c.hidden_layers = p.get_int("layer_N");
   c.use_feature_normalization = p.get_bool("use_feature_normalization");
   c.use_relu = p.get_bool("use_ReLU");
+  c.use_recurrent_policy = p.get_bool("use_recurrent_policy");
+  c.recurrent_layers = p.get_int("recurrent_N");
+  c.data_chunk_length = p.get_int("data_chunk_length");
   c.lr = p.get_double("lr");
   c.critic_lr = p.get_double("critic_lr");
   c.opti_eps = p.get_double("opti_eps");

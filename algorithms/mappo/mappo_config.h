@@ -23,11 +23,15 @@ struct MappoConfig {
   bool share_parameters = true;
   bool use_agent_id = false;
   std::vector<std::string> learning_teams;  // empty = every team learns
+  std::string opponent_checkpoint;  // "": non-learning teams act at random
 
   int64_t hidden_size = 64;
   int64_t hidden_layers = 2;
   bool use_feature_normalization = true;
   bool use_relu = true;
+  bool use_recurrent_policy = false;  // GRU after the MLP base (on-policy rMAPPO)
+  int64_t recurrent_layers = 1;       // on-policy recurrent_N
+  int64_t data_chunk_length = 10;     // training sequence length
 
   double lr = 7e-4;
   double critic_lr = 7e-4;

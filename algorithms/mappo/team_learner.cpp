@@ -6,26 +6,13 @@
 #include "marl/error.h"
 #include "marl/rng.h"
 #include "marl/torch/checkpoint_io.h"
+#include "marl/torch/flat_optimizer.h"
 #include "marl/torch/gae.h"
 #include "marl/torch/generator.h"
-#include "marl/torch/schedules.h"
 
 namespace marl::mappo {
 
 namespace {
-
-MlpConfig mlp_config(const MappoConfig& c, int64_t input, int64_t output, double gain) {
-  MlpConfig m;
-  m.input_size = input;
-  m.hidden_sizes.assign(static_cast<size_t>(c.hidden_layers), c.hidden_size);
-  m.output_size = output;
-  m.activation = c.use_relu ? Activation::Relu : Activation::Tanh;
-  m.feature_norm = c.use_feature_normalization;
-  m.layer_norm = true;
-  m.init = InitScheme::Orthogonal;
-  m.output_gain = gain;
-  return m;
-}
 
 // on-policy's huber_loss(e, d).
 torch::Tensor huber(const torch::Tensor& e, double d) {
@@ -33,8 +20,42 @@ torch::Tensor huber(const torch::Tensor& e, double d) {
   return torch::where(abs <= d, 0.5 * e * e, d * (abs - 0.5 * d));
 }
 
-torch::optim::AdamOptions adam_options(double lr, const MappoConfig& c) {
-  return torch::optim::AdamOptions(lr).eps(c.opti_eps).weight_decay(c.weight_decay);
+// One flat buffer per network: Adam and grad clipping are a few ops instead
+// of ~10 per parameter tensor (the update is dominated by per-op overhead).
+std::unique_ptr<FlatOptimizer> adam(const torch::nn::Module& net, double lr, const MappoConfig& c) {
+  FlatOptimizerConfig o;
+  o.kind = FlatOptimizerConfig::Kind::Adam;
+  o.lr = lr;
+  o.eps = c.opti_eps;
+  o.weight_decay = c.weight_decay;
+  return std::make_unique<FlatOptimizer>(net.parameters(), o);
+}
+
+// Weighted mean: on-policy's (x * active).sum() / active.sum().
+torch::Tensor masked_mean(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& wsum) {
+  return (x * w).sum() / wsum;
+}
+
+torch::Tensor select(const torch::Tensor& t, int64_t dim, const torch::Tensor& idx) {
+  return t.defined() ? t.index_select(dim, idx) : t;
+}
+
+// [count, E, ...] -> [count * E, ...]
+torch::Tensor rows(const torch::Tensor& t) {
+  if (!t.defined()) return t;
+  auto sizes = t.sizes().vec();
+  sizes.erase(sizes.begin());
+  sizes[0] = -1;
+  return t.reshape(sizes);
+}
+
+// [count * E, ...] -> [count, E, ...]
+torch::Tensor unrows(const torch::Tensor& t, int64_t count) {
+  if (!t.defined()) return t;
+  auto sizes = t.sizes().vec();
+  sizes.insert(sizes.begin(), count);
+  sizes[1] = -1;
+  return t.reshape(sizes);
 }
 
 }  // namespace
@@ -55,6 +76,10 @@ TeamLearner::TeamLearner(const TeamLayout& layout, const MappoConfig& config, ui
         r.avail_size = layout.avail_size;
         r.discrete_actions = layout.action.is_discrete();
         r.action_dim = layout.action.dim();
+        if (config.use_recurrent_policy) {
+          r.hidden_layers = config.recurrent_layers;
+          r.hidden_size = config.hidden_size;
+        }
         return r;
       }()) {
   actor_root_ = std::make_shared<torch::nn::Module>("actor");
@@ -62,79 +87,81 @@ TeamLearner::TeamLearner(const TeamLayout& layout, const MappoConfig& config, ui
   const int nets = config.share_parameters ? 1 : layout.count;
   for (int i = 0; i < nets; ++i) {
     const std::string id = std::to_string(i);
-    actor_bases_.push_back(actor_root_->register_module(
-        "base" + id, Mlp(mlp_config(config, layout.actor_input, 0, 1.0), init_gen_)));
-    PolicyHeadConfig head;
-    head.input_size = config.hidden_size;
-    head.action = layout.action;
-    head.gain = 0.01;
-    actor_heads_.push_back(actor_root_->register_module("head" + id, PolicyHead(head, init_gen_)));
-    critics_.push_back(critic_root_->register_module(
-        "net" + id, Mlp(mlp_config(config, layout.critic_input, 1, 1.0), init_gen_)));
+    actors_.push_back(actor_root_->register_module(
+        "net" + id, ActorNet(config, layout.actor_input, layout.action, init_gen_)));
+    critics_.push_back(
+        critic_root_->register_module("net" + id, CriticNet(config, layout.critic_input, init_gen_)));
   }
+  masked_samples_ = config.use_recurrent_policy || layout.active_masks;
+  agent_of_step_row_ = torch::arange(layout.count, torch::kInt64).repeat_interleave(layout.num_envs);
   value_norm_ = ValueNorm(ValueNormConfig{});
-  actor_optim_ = std::make_unique<torch::optim::Adam>(actor_root_->parameters(),
-                                                      adam_options(config.lr, config));
-  critic_optim_ = std::make_unique<torch::optim::Adam>(critic_root_->parameters(),
-                                                       adam_options(config.critic_lr, config));
+  actor_optim_ = adam(*actor_root_, config.lr, config);
+  critic_optim_ = adam(*critic_root_, config.critic_lr, config);
 }
 
-torch::Tensor TeamLearner::actor_params(size_t i, const torch::Tensor& x,
-                                        const torch::Tensor& avail) {
-  auto dist = actor_heads_[i]->forward(actor_bases_[i]->forward(x), avail);
-  if (const auto* cat = dist.categorical()) return cat->logits();
-  const auto* g = dist.gaussian();
-  return torch::cat({g->mean(), g->log_std()}, -1);
-}
-
-ActionDistribution TeamLearner::actor(const torch::Tensor& x, const torch::Tensor& avail,
-                                      const torch::Tensor& agent_of_row) {
-  if (actor_bases_.size() == 1) return actor_heads_[0]->forward(actor_bases_[0]->forward(x), avail);
-  // One network per agent: route each agent's rows through its own network and
-  // rebuild one distribution from the stacked parameters.
-  torch::Tensor params;
-  if (!agent_of_row.defined()) {
-    std::vector<torch::Tensor> parts;
-    for (size_t i = 0; i < actor_bases_.size(); ++i) {
-      parts.push_back(actor_params(i, x[i], avail.defined() ? avail[i] : avail));
+NetOutput TeamLearner::run(bool actor, const NetInput& in, int64_t batch_dim,
+                           const torch::Tensor& agent_of) {
+  auto call = [&](size_t i, const NetInput& s) {
+    return actor ? actors_[i]->forward(s.x, s.avail, s.hidden, s.masks)
+                 : critics_[i]->forward(s.x, s.hidden, s.masks);
+  };
+  const size_t nets = actor ? actors_.size() : critics_.size();
+  if (nets == 1) return call(0, in);
+  NetOutput out;
+  for (size_t i = 0; i < nets; ++i) {
+    const auto idx = (agent_of == static_cast<int64_t>(i)).nonzero().squeeze(1);
+    const NetInput part{select(in.x, batch_dim, idx), select(in.avail, batch_dim, idx),
+                        select(in.hidden, 0, idx), select(in.masks, batch_dim, idx)};
+    const NetOutput p = call(i, part);
+    if (!out.out.defined()) {
+      auto shape = in.x.sizes().vec();
+      shape.back() = p.out.size(-1);
+      out.out = torch::zeros(shape, p.out.options());
+      if (p.hidden.defined()) out.hidden = torch::zeros_like(in.hidden);
     }
-    params = torch::stack(parts);
-  } else {
-    for (size_t i = 0; i < actor_bases_.size(); ++i) {
-      const auto rows = (agent_of_row == static_cast<int64_t>(i)).nonzero().squeeze(1);
-      const auto part = actor_params(i, x.index_select(0, rows),
-                                     avail.defined() ? avail.index_select(0, rows) : avail);
-      if (!params.defined()) params = torch::zeros({x.size(0), part.size(1)}, part.options());
-      params = params.index_copy(0, rows, part);
-    }
-  }
-  if (layout_.action.is_discrete()) return MaskedCategorical(params);
-  const int64_t d = layout_.action.dim();
-  return DiagGaussian(params.narrow(-1, 0, d), params.narrow(-1, d, d));
-}
-
-torch::Tensor TeamLearner::critic(const torch::Tensor& x, const torch::Tensor& agent_of_row) {
-  if (critics_.size() == 1) return critics_[0]->forward(x).squeeze(-1);
-  if (!agent_of_row.defined()) {
-    std::vector<torch::Tensor> parts;
-    for (size_t i = 0; i < critics_.size(); ++i) parts.push_back(critics_[i]->forward(x[i]));
-    return torch::stack(parts).squeeze(-1);
-  }
-  torch::Tensor out = torch::zeros({x.size(0)}, x.options());
-  for (size_t i = 0; i < critics_.size(); ++i) {
-    const auto rows = (agent_of_row == static_cast<int64_t>(i)).nonzero().squeeze(1);
-    out = out.index_copy(0, rows, critics_[i]->forward(x.index_select(0, rows)).squeeze(-1));
+    out.out = out.out.index_copy(batch_dim, idx, p.out);
+    if (p.hidden.defined()) out.hidden = out.hidden.index_copy(0, idx, p.hidden);
   }
   return out;
 }
 
+torch::Tensor TeamLearner::step_rows(const torch::Tensor& x) const {
+  if (actors_.size() == 1) return {};
+  if (x.size(1) == layout_.num_envs) return agent_of_step_row_;
+  return torch::arange(layout_.count, torch::kInt64).repeat_interleave(x.size(1));  // evaluation
+}
+
+NetOutput TeamLearner::actor_step(const torch::Tensor& x, const torch::Tensor& avail,
+                                  const torch::Tensor& hidden, const torch::Tensor& masks) {
+  const int64_t count = layout_.count;
+  NetOutput o = run(true, {rows(x), rows(avail), rows(hidden), rows(masks)}, 0, step_rows(x));
+  return {unrows(o.out, count), unrows(o.hidden, count)};
+}
+
+NetOutput TeamLearner::critic_step(const torch::Tensor& x, const torch::Tensor& hidden,
+                                   const torch::Tensor& masks) {
+  const int64_t count = layout_.count;
+  NetOutput o = run(false, {rows(x), {}, rows(hidden), rows(masks)}, 0, step_rows(x));
+  return {unrows(o.out, count).squeeze(-1), unrows(o.hidden, count)};
+}
+
+ActionDistribution TeamLearner::distribution(const torch::Tensor& params) const {
+  return distribution_from(params, layout_.action);
+}
+
+torch::Tensor TeamLearner::initial_hidden(int64_t num_envs) const {
+  if (!config_.use_recurrent_policy) return {};
+  return torch::zeros({layout_.count, num_envs, config_.recurrent_layers, config_.hidden_size});
+}
+
 torch::Tensor TeamLearner::value_loss(const torch::Tensor& values, const torch::Tensor& old_values,
-                                      const torch::Tensor& returns) {
+                                      const torch::Tensor& returns, const torch::Tensor& weights) {
   const double clip = config_.clip_param;
   const auto clipped = old_values + (values - old_values).clamp(-clip, clip);
   torch::Tensor target = returns;
   if (config_.use_value_norm) {
-    value_norm_->update(returns);
+    // Recurrent padding and dead agents (weight 0) must not move the statistics.
+    value_norm_->update(masked_samples_ ? returns.masked_select(weights > 0) : returns);
     target = value_norm_->normalize(returns);
   }
   const auto err_clipped = target - clipped;
@@ -142,10 +169,8 @@ torch::Tensor TeamLearner::value_loss(const torch::Tensor& values, const torch::
   auto loss_of = [&](const torch::Tensor& e) {
     return config_.use_huber_loss ? huber(e, config_.huber_delta) : 0.5 * e * e;
   };
-  auto loss = config_.use_clipped_value_loss
-                  ? torch::max(loss_of(err_original), loss_of(err_clipped))
-                  : loss_of(err_original);
-  return loss.mean();
+  return config_.use_clipped_value_loss ? torch::max(loss_of(err_original), loss_of(err_clipped))
+                                        : loss_of(err_original);
 }
 
 TeamStats TeamLearner::update(int64_t env_steps_done) {
@@ -153,73 +178,107 @@ TeamStats TeamLearner::update(int64_t env_steps_done) {
   if (config_.use_linear_lr_decay) {
     const double frac =
         1.0 - std::min(1.0, static_cast<double>(env_steps_done) / config_.lr_decay_env_steps);
-    set_learning_rate(*actor_optim_, config_.lr * frac);
-    set_learning_rate(*critic_optim_, config_.critic_lr * frac);
+    actor_optim_->set_lr(config_.lr * frac);
+    critic_optim_->set_lr(config_.critic_lr * frac);
   }
-  stats.lr = learning_rate(*actor_optim_);
+  stats.lr = actor_optim_->lr();
+  const int64_t T = config_.rollout_length;
   {
     torch::NoGradGuard no_grad;
-    const int64_t T = config_.rollout_length;
-    const auto bootstrap = critic(storage_.critic_obs[T]);
+    const bool rnn = config_.use_recurrent_policy;
+    const auto bootstrap =
+        critic_step(storage_.critic_obs[T], rnn ? storage_.critic_hidden[T] : torch::Tensor(),
+                    rnn ? storage_.masks[T] : torch::Tensor())
+            .out;
     GaeConfig gae;
     gae.gamma = config_.gamma;
     gae.lambda = config_.gae_lambda;
     gae.bootstrap_truncated = config_.use_proper_time_limits;
     storage_.compute_returns(bootstrap, gae, config_.use_value_norm ? value_norm_.get() : nullptr);
-    storage_.advantages.copy_(normalize_advantages(storage_.advantages));
+    storage_.advantages.copy_(
+        normalize_advantages(storage_.advantages, storage_.active.slice(0, 0, T)));
   }
-  const bool routed = actor_bases_.size() > 1;
+  const bool routed = actors_.size() > 1;
   const int64_t E = layout_.num_envs, A = layout_.count;
+  torch::Tensor sums = torch::zeros({7}, torch::kFloat64);
   int64_t n = 0;
   for (int64_t epoch = 0; epoch < config_.ppo_epochs; ++epoch) {
-    for (const auto& mb : storage_.feed_forward_minibatches(config_.num_minibatches, shuffle_gen_)) {
-      const torch::Tensor agent_of_row = routed ? (mb.indices / E) % A : torch::Tensor();
-      const auto dist = actor(mb.obs, mb.avail, agent_of_row);
+    const auto minibatches =
+        config_.use_recurrent_policy
+            ? storage_.recurrent_minibatches(config_.num_minibatches, config_.data_chunk_length,
+                                             shuffle_gen_)
+            : storage_.feed_forward_minibatches(config_.num_minibatches, shuffle_gen_);
+    for (const auto& mb : minibatches) {
+      NetInput actor_in{mb.obs, mb.avail, mb.actor_hidden, mb.masks};
+      NetInput critic_in{mb.critic_obs, {}, mb.critic_hidden, mb.masks};
+      int64_t batch_dim = 0;
+      // Integer division: int64 tensor "/" is true division in LibTorch.
+      torch::Tensor agent_of =
+          routed ? torch::div(mb.indices, E, "floor").remainder(A) : torch::Tensor();
+      if (config_.use_recurrent_policy) {
+        // Time-major rows [L * N] -> sequences [L, N]; routing by each chunk's first row.
+        const int64_t L = mb.chunk_length, N = mb.num_chunks;
+        auto seq = [&](const torch::Tensor& t) {
+          if (!t.defined()) return t;
+          auto shape = t.sizes().vec();
+          shape[0] = N;
+          shape.insert(shape.begin(), L);
+          return t.reshape(shape);
+        };
+        actor_in = {seq(mb.obs), seq(mb.avail), mb.actor_hidden, seq(mb.masks)};
+        critic_in = {seq(mb.critic_obs), {}, mb.critic_hidden, seq(mb.masks)};
+        batch_dim = 1;
+        if (routed) agent_of = agent_of.reshape({L, N})[0];
+      }
+      const torch::Tensor weights = mb.active * mb.valid;
+      const torch::Tensor wsum = weights.sum().clamp_min(1.0);
+
+      auto params = run(true, actor_in, batch_dim, agent_of).out;
+      params = params.reshape({-1, params.size(-1)});
+      const auto dist = distribution(params);
       const auto log_probs = dist.log_prob(mb.actions);
-      const auto entropy = dist.entropy().mean();
+      const auto entropy = masked_mean(dist.entropy(), weights, wsum);
       const auto ratio = (log_probs - mb.log_probs).exp();
       const auto adv = mb.advantages;
       const auto surr1 = ratio * adv;
       const auto surr2 = ratio.clamp(1.0 - config_.clip_param, 1.0 + config_.clip_param) * adv;
-      const auto policy_loss = -torch::min(surr1, surr2).mean();
+      const auto policy_loss = -masked_mean(torch::min(surr1, surr2), weights, wsum);
       actor_optim_->zero_grad();
       (policy_loss - config_.entropy_coef * entropy).backward();
-      if (config_.max_grad_norm > 0) {
-        stats.actor_grad_norm +=
-            torch::nn::utils::clip_grad_norm_(actor_root_->parameters(), config_.max_grad_norm);
-      }
+      torch::Tensor actor_norm = config_.max_grad_norm > 0
+                                     ? actor_optim_->clip_grad_norm(config_.max_grad_norm)
+                                     : torch::zeros({});
       actor_optim_->step();
 
-      const auto values = critic(mb.critic_obs, agent_of_row);
-      const auto vloss = value_loss(values, mb.values, mb.returns);
+      const auto values = run(false, critic_in, batch_dim, agent_of).out.reshape({-1});
+      const auto vloss =
+          masked_mean(value_loss(values, mb.values, mb.returns, weights), weights, wsum);
       critic_optim_->zero_grad();
       (config_.value_loss_coef * vloss).backward();
-      if (config_.max_grad_norm > 0) {
-        stats.critic_grad_norm +=
-            torch::nn::utils::clip_grad_norm_(critic_root_->parameters(), config_.max_grad_norm);
-      }
+      torch::Tensor critic_norm = config_.max_grad_norm > 0
+                                      ? critic_optim_->clip_grad_norm(config_.max_grad_norm)
+                                      : torch::zeros({});
       critic_optim_->step();
 
       torch::NoGradGuard no_grad;
-      const auto summary = torch::stack(
-          {policy_loss.detach(), vloss.detach(), entropy.detach(),
-           (mb.log_probs - log_probs.detach()).mean(),
-           ((ratio.detach() - 1.0).abs() > config_.clip_param).to(torch::kFloat32).mean()});
-      const auto acc = summary.to(torch::kFloat64);
-      const double* v = acc.data_ptr<double>();
-      stats.policy_loss += v[0];
-      stats.value_loss += v[1];
-      stats.entropy += v[2];
-      stats.approx_kl += v[3];
-      stats.clip_frac += v[4];
+      const auto clipped = ((ratio.detach() - 1.0).abs() > config_.clip_param).to(torch::kFloat32);
+      sums += torch::stack({policy_loss.detach(), vloss.detach(), entropy.detach(),
+                            masked_mean(mb.log_probs - log_probs.detach(), weights, wsum),
+                            masked_mean(clipped, weights, wsum), actor_norm.to(torch::kFloat32),
+                            critic_norm.to(torch::kFloat32)})
+                  .to(torch::kFloat64);
       ++n;
     }
   }
   const double inv = 1.0 / static_cast<double>(std::max<int64_t>(n, 1));
-  for (double* s : {&stats.policy_loss, &stats.value_loss, &stats.entropy, &stats.approx_kl,
-                    &stats.clip_frac, &stats.actor_grad_norm, &stats.critic_grad_norm}) {
-    *s *= inv;
-  }
+  const double* v = sums.data_ptr<double>();
+  stats.policy_loss = v[0] * inv;
+  stats.value_loss = v[1] * inv;
+  stats.entropy = v[2] * inv;
+  stats.approx_kl = v[3] * inv;
+  stats.clip_frac = v[4] * inv;
+  stats.actor_grad_norm = v[5] * inv;
+  stats.critic_grad_norm = v[6] * inv;
   storage_.rollover();
   ++updates_;
   return stats;
@@ -229,8 +288,8 @@ void TeamLearner::save(TorchStateWriter& w, const std::string& p) const {
   w.write_module(p + "actor", *actor_root_);
   w.write_module(p + "critic", *critic_root_);
   w.write_module(p + "value_norm", *value_norm_);
-  w.write_optimizer(p + "actor_optim", *actor_optim_);
-  w.write_optimizer(p + "critic_optim", *critic_optim_);
+  actor_optim_->save(w, p + "actor_optim");
+  critic_optim_->save(w, p + "critic_optim");
   w.write_generator(p + "act_gen", act_gen_);
   w.write_generator(p + "shuffle_gen", shuffle_gen_);
   w.write_int(p + "updates", updates_);
@@ -240,8 +299,8 @@ void TeamLearner::load(TorchStateReader& r, const std::string& p) {
   r.read_module(p + "actor", *actor_root_);
   r.read_module(p + "critic", *critic_root_);
   r.read_module(p + "value_norm", *value_norm_);
-  r.read_optimizer(p + "actor_optim", *actor_optim_);
-  r.read_optimizer(p + "critic_optim", *critic_optim_);
+  actor_optim_->load(r, p + "actor_optim");
+  critic_optim_->load(r, p + "critic_optim");
   r.read_generator(p + "act_gen", act_gen_);
   r.read_generator(p + "shuffle_gen", shuffle_gen_);
   updates_ = r.read_int(p + "updates");

@@ -8,7 +8,13 @@
 // Inputs are built by the caller (mappo_algorithm.cpp): actor input
 // [count, E, actor_in], critic input [count, E, critic_in]. With
 // share_parameters one network serves all agents; otherwise agent i of the
-// team uses network i (rows are routed by agent index).
+// team uses network i (samples are routed by agent index).
+//
+// Recurrent networks (use_recurrent_policy) train on chunks of
+// data_chunk_length steps starting from the stored hidden state (on-policy's
+// recurrent_generator); the GRU state resets where an episode starts. Losses,
+// entropy and advantage statistics are means over active samples only (death
+// masking: RolloutStorage::active; recurrent padding counts as inactive).
 #pragma once
 
 #include <torch/torch.h>
@@ -19,10 +25,10 @@
 #include <vector>
 
 #include "mappo_config.h"
+#include "policy_networks.h"
 #include "marl/env.h"
 #include "marl/torch/action_distribution.h"
-#include "marl/torch/mlp.h"
-#include "marl/torch/policy_head.h"
+#include "marl/torch/flat_optimizer.h"
 #include "marl/torch/rollout_storage.h"
 #include "marl/torch/value_norm.h"
 
@@ -41,6 +47,7 @@ struct TeamLayout {
   int64_t actor_input = 0;
   int64_t critic_input = 0;
   int64_t avail_size = 0;  // 0: no masks
+  bool active_masks = false;  // the env reports dead agents (EnvSpec::has_active_masks)
   int64_t num_envs = 0;
 };
 
@@ -56,11 +63,19 @@ class TeamLearner {
 
   const TeamLayout& layout() const { return layout_; }
   RolloutStorage& storage() { return storage_; }
+  bool recurrent() const { return config_.use_recurrent_policy; }
 
-  // x [count, E, in] (agent-major) or [B, in] with agent_of_row [B].
-  ActionDistribution actor(const torch::Tensor& x, const torch::Tensor& avail,
-                           const torch::Tensor& agent_of_row = {});
-  torch::Tensor critic(const torch::Tensor& x, const torch::Tensor& agent_of_row = {});
+  // One step for all of the team's agents and envs: inputs [count, E, ...],
+  // hidden [count, E, L, H] and masks [count, E] (recurrent only; undefined
+  // otherwise). actor_step's out holds distribution parameters [count, E, P]
+  // (see distribution()), critic_step's the values [count, E].
+  NetOutput actor_step(const torch::Tensor& x, const torch::Tensor& avail,
+                       const torch::Tensor& hidden = {}, const torch::Tensor& masks = {});
+  NetOutput critic_step(const torch::Tensor& x, const torch::Tensor& hidden = {},
+                        const torch::Tensor& masks = {});
+  ActionDistribution distribution(const torch::Tensor& params) const;
+  // Zero GRU states [count, num_envs, L, H]; undefined for feed-forward networks.
+  torch::Tensor initial_hidden(int64_t num_envs) const;
   torch::Generator& act_generator() { return act_gen_; }
 
   // GAE on the full storage, ppo_epochs of minibatch updates, rollover.
@@ -70,20 +85,27 @@ class TeamLearner {
   void load(TorchStateReader& r, const std::string& prefix);
 
  private:
-  // Distribution parameters of network i: masked logits, or [mean, log_std].
-  torch::Tensor actor_params(size_t i, const torch::Tensor& x, const torch::Tensor& avail);
+  struct NetInput {
+    torch::Tensor x, avail, hidden, masks;
+  };
+  // Runs network(s) on `in`, whose samples lie along `batch_dim` (hidden
+  // states along 0); with one network per agent, agent_of[b] picks sample
+  // b's network.
+  torch::Tensor step_rows(const torch::Tensor& x) const;  // agent of each row of x [count, E, ..]
+  NetOutput run(bool actor, const NetInput& in, int64_t batch_dim, const torch::Tensor& agent_of);
   torch::Tensor value_loss(const torch::Tensor& values, const torch::Tensor& old_values,
-                           const torch::Tensor& returns);
+                           const torch::Tensor& returns, const torch::Tensor& weights);
 
   TeamLayout layout_;
   MappoConfig config_;
   torch::Generator init_gen_, act_gen_, shuffle_gen_;
   std::shared_ptr<torch::nn::Module> actor_root_, critic_root_;
-  std::vector<Mlp> actor_bases_;
-  std::vector<PolicyHead> actor_heads_;
-  std::vector<Mlp> critics_;
+  std::vector<ActorNet> actors_;
+  std::vector<CriticNet> critics_;
+  bool masked_samples_ = false;  // some samples may have weight 0 (padding, dead agents)
+  torch::Tensor agent_of_step_row_;  // [count * E]: agent of each row of a flattened step
   ValueNorm value_norm_{nullptr};
-  std::unique_ptr<torch::optim::Adam> actor_optim_, critic_optim_;
+  std::unique_ptr<FlatOptimizer> actor_optim_, critic_optim_;
   RolloutStorage storage_;
   int64_t updates_ = 0;
 };

@@ -51,14 +51,15 @@ TeamLearner::TeamLearner(const LearnerConfig& config, uint64_t seed)
   update_targets(true);
   for (auto& p : agent_->parameters()) params_.push_back(p);
   for (auto& p : mixer_->parameters()) params_.push_back(p);
-  if (config_.optimizer == "adam") {
-    optimizer_ = std::make_unique<torch::optim::Adam>(
-        params_, torch::optim::AdamOptions(config_.lr).eps(config_.optim_eps));
-  } else {
-    optimizer_ = std::make_unique<torch::optim::RMSprop>(
-        params_,
-        torch::optim::RMSpropOptions(config_.lr).alpha(config_.optim_alpha).eps(config_.optim_eps));
-  }
+  // One flat buffer for agent + mixer: the optimizer step and grad clipping
+  // are a few ops instead of ~10 per parameter tensor.
+  FlatOptimizerConfig oc;
+  oc.kind = config_.optimizer == "adam" ? FlatOptimizerConfig::Kind::Adam
+                                        : FlatOptimizerConfig::Kind::RMSprop;
+  oc.lr = config_.lr;
+  oc.eps = config_.optim_eps;
+  oc.alpha = config_.optim_alpha;
+  optimizer_ = std::make_unique<FlatOptimizer>(params_, oc);
   static_avail_ = torch::zeros({n, A}, torch::kBool);
   for (int64_t a = 0; a < n; ++a) static_avail_[a].slice(0, 0, config_.agent_actions.at(a)).fill_(true);
 }
@@ -221,7 +222,7 @@ void TeamLearner::train(double* metrics) {
   auto loss = td.pow(2).sum() / mask_sum;
   optimizer_->zero_grad();
   loss.backward();
-  const double grad_norm = torch::nn::utils::clip_grad_norm_(params_, config_.grad_norm_clip);
+  const double grad_norm = optimizer_->clip_grad_norm(config_.grad_norm_clip).item<double>();
   optimizer_->step();
   ++updates_;
   if (config_.tau > 0) {
@@ -244,7 +245,7 @@ void TeamLearner::save(TorchStateWriter& w, const std::string& p) const {
   w.write_module(p + "target_agent", *target_agent_);
   w.write_module(p + "mixer", *mixer_);
   w.write_module(p + "target_mixer", *target_mixer_);
-  w.write_optimizer(p + "optimizer", *optimizer_);
+  optimizer_->save(w, p + "optimizer");
   w.write_generator(p + "act_gen", act_gen_);
   w.write_generator(p + "sample_gen", sample_gen_);
   w.write_int(p + "t_env", t_env_);
@@ -260,7 +261,7 @@ void TeamLearner::load(TorchStateReader& r, const std::string& p) {
   r.read_module(p + "target_agent", *target_agent_);
   r.read_module(p + "mixer", *mixer_);
   r.read_module(p + "target_mixer", *target_mixer_);
-  r.read_optimizer(p + "optimizer", *optimizer_);
+  optimizer_->load(r, p + "optimizer");
   r.read_generator(p + "act_gen", act_gen_);
   r.read_generator(p + "sample_gen", sample_gen_);
   t_env_ = r.read_int(p + "t_env");

@@ -23,6 +23,7 @@
 #include "marl/torch/checkpoint_io.h"
 #include "marl/torch/episode_builder.h"
 #include "marl/torch/episode_replay_buffer.h"
+#include "marl/torch/flat_optimizer.h"
 #include "marl/torch/schedules.h"
 #include "mixers.h"
 
@@ -107,7 +108,7 @@ class TeamLearner {
   AgentNetwork agent_{nullptr}, target_agent_{nullptr};
   std::shared_ptr<MixerImpl> mixer_, target_mixer_;
   std::vector<torch::Tensor> params_;
-  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::unique_ptr<FlatOptimizer> optimizer_;
   EpisodeReplayBuffer buffer_;
   EpisodeBuilder builder_;
   LinearSchedule schedule_;

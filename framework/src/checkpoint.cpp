@@ -59,15 +59,22 @@ CheckpointHeader read_checkpoint_header(const std::filesystem::path& path) {
   return parse_header(in, path);
 }
 
-CheckpointHeader load_checkpoint(const std::filesystem::path& path,
-                                 const std::string& expected_algorithm, Algorithm& algorithm) {
-  std::ifstream in(path, std::ios::binary);
+CheckpointHeader open_checkpoint_state(const std::filesystem::path& path,
+                                       const std::string& expected_algorithm, std::ifstream& in) {
+  in.open(path, std::ios::binary);
   if (!in) throw Error("cannot open checkpoint " + path.string());
   CheckpointHeader header = parse_header(in, path);
   if (header.algorithm != expected_algorithm) {
     throw Error(path.string() + " was saved by algorithm '" + header.algorithm +
                 "', but the experiment uses '" + expected_algorithm + "'");
   }
+  return header;
+}
+
+CheckpointHeader load_checkpoint(const std::filesystem::path& path,
+                                 const std::string& expected_algorithm, Algorithm& algorithm) {
+  std::ifstream in;
+  CheckpointHeader header = open_checkpoint_state(path, expected_algorithm, in);
   try {
     algorithm.load(in);
   } catch (const Error&) {

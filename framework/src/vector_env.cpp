@@ -29,6 +29,7 @@ VectorEnv::VectorEnv(const EnvFactory& make_env, const VectorEnvConfig& config) 
   const int64_t S = spec_.state_size();
   const int64_t M = spec_.has_avail_actions ? spec_.max_discrete_actions() : 0;
   const int64_t D = spec_.max_action_dim();
+  const bool active_masks = spec_.has_active_masks;
 
   obs_.assign(A * E * O, 0.0f);
   final_obs_.assign(A * E * O, 0.0f);
@@ -36,6 +37,8 @@ VectorEnv::VectorEnv(const EnvFactory& make_env, const VectorEnvConfig& config) 
   final_state_.assign(E * S, 0.0f);
   avail_.assign(A * E * M, 0);
   final_avail_.assign(A * E * M, 0);
+  active_.assign(active_masks ? A * E : 0, 1);
+  final_active_.assign(active_masks ? A * E : 0, 1);
   reward_.assign(A * E, 0.0f);
   terminated_.assign(E, 0);
   truncated_.assign(E, 0);
@@ -67,6 +70,7 @@ VectorEnv::VectorEnv(const EnvFactory& make_env, const VectorEnvConfig& config) 
   batch_.avail_size = M;
   batch_.avail = M > 0 ? avail_.data() : nullptr;
   batch_.is_first = is_first_.data();
+  batch_.active = active_masks ? active_.data() : nullptr;
 
   actions_.num_agents = static_cast<int>(A);
   actions_.num_envs = static_cast<int>(E);
@@ -82,6 +86,7 @@ VectorEnv::VectorEnv(const EnvFactory& make_env, const VectorEnvConfig& config) 
   transition_.final_obs = final_obs_.data();
   transition_.final_state = S > 0 ? final_state_.data() : nullptr;
   transition_.final_avail = M > 0 ? final_avail_.data() : nullptr;
+  transition_.final_active = active_masks ? final_active_.data() : nullptr;
 }
 
 VectorEnv::~VectorEnv() = default;
@@ -99,6 +104,8 @@ StepOutput VectorEnv::output_for(int e, float* obs_base, float* state_base) {
   out.avail_stride = E * M;
   out.reward = reward_.data() + e;
   out.reward_stride = E;
+  out.active = batch_.active ? active_.data() + e : nullptr;
+  out.active_stride = E;
   return out;
 }
 
@@ -183,6 +190,7 @@ void VectorEnv::step_range(int begin, int end) {
     for (int a = 0; a < A; ++a) {
       std::copy_n(obs_.data() + (a * E + e) * O, O, final_obs_.data() + (a * E + e) * O);
       if (M > 0) std::copy_n(avail_.data() + (a * E + e) * M, M, final_avail_.data() + (a * E + e) * M);
+      if (batch_.active) final_active_[a * E + e] = active_[a * E + e];
     }
     if (S > 0) std::copy_n(state_.data() + e * S, S, final_state_.data() + e * S);
     EpisodeRecord& record = pending_[e];

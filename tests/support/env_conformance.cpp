@@ -9,6 +9,7 @@
 #include <sstream>
 #include <vector>
 
+#include "heap_allocation_check.h"
 #include "marl/rng.h"
 #include "marl/vector_env.h"
 
@@ -19,6 +20,8 @@ namespace {
 // was never written.
 constexpr uint32_t kSentinelBits = 0x7fc0dead;
 constexpr uint8_t kMaskSentinel = 0xA5;
+// Neither 0 nor 1: an active flag still holding it was never written.
+constexpr uint8_t kActiveSentinel = 2;
 
 float sentinel() {
   float value;
@@ -67,7 +70,8 @@ class TrajectoryHash {
 std::string spec_signature(const EnvSpec& spec) {
   std::ostringstream text;
   text << "teams " << spec.num_teams() << " state " << spec.state_size() << " masks " << spec.has_avail_actions
-       << " limit " << spec.episode_limit << " metrics " << spec.episode_metrics.size();
+       << " active " << spec.has_active_masks << " limit " << spec.episode_limit << " metrics "
+       << spec.episode_metrics.size();
   for (const AgentSpec& agent : spec.agents) {
     text << " | " << agent.name << " team " << agent.team << " obs " << agent.obs_size() << " "
          << agent.action.describe();
@@ -104,8 +108,9 @@ bool draw_action(const ActionSpace& space, const uint8_t* mask, SplitMix64& rng,
 }
 
 // One env's output buffers. The strides deliberately differ from the vector
-// env's layout and leave one guard value after every row, so writes past a
-// row or with assumed strides land on a sentinel.
+// env's layout and leave one guard value after every row (and after every
+// reward and active flag), so writes past a row or with assumed strides land
+// on a sentinel.
 struct SingleEnvBuffers {
   explicit SingleEnvBuffers(const EnvSpec& spec)
       : obs_stride(spec.max_obs_size() + 1),
@@ -116,6 +121,7 @@ struct SingleEnvBuffers {
         state(static_cast<size_t>(state_size + 1)),
         reward(static_cast<size_t>(2 * spec.num_agents())),
         avail(static_cast<size_t>(spec.num_agents() * avail_stride)),
+        active(static_cast<size_t>(spec.has_active_masks ? 2 * spec.num_agents() : 0)),
         discrete(static_cast<size_t>(spec.num_agents()), 0),
         continuous(static_cast<size_t>(spec.num_agents() * action_dim), 0.0f) {
     out.obs = obs.data();
@@ -125,6 +131,8 @@ struct SingleEnvBuffers {
     out.avail_stride = avail_stride;
     out.reward = reward.data();
     out.reward_stride = 2;
+    out.active = active.empty() ? nullptr : active.data();
+    out.active_stride = 2;
     input.discrete = discrete.data();
     input.continuous = continuous.data();
     input.continuous_stride = action_dim;
@@ -135,11 +143,12 @@ struct SingleEnvBuffers {
     std::fill(state.begin(), state.end(), sentinel());
     std::fill(reward.begin(), reward.end(), sentinel());
     std::fill(avail.begin(), avail.end(), kMaskSentinel);
+    std::fill(active.begin(), active.end(), kActiveSentinel);
   }
 
   int64_t obs_stride, state_size, avail_stride, action_dim;
   std::vector<float> obs, state, reward;
-  std::vector<uint8_t> avail;
+  std::vector<uint8_t> avail, active;
   std::vector<int64_t> discrete;
   std::vector<float> continuous;
   StepOutput out;
@@ -183,6 +192,18 @@ void check_single_outputs(const EnvSpec& spec, const SingleEnvBuffers& buf, bool
       }
       if (available == 0) failures.add(at, ": agent ", i, " has no available action");
       hash.add_bytes(mask, static_cast<size_t>(agent.action.n));
+    }
+    if (spec.has_active_masks) {
+      const uint8_t flag = buf.out.agent_active(i);
+      if (flag == kActiveSentinel) {
+        failures.add(at, ": agent ", i, "'s active flag is unwritten (has_active_masks: write it every call)");
+      } else if (flag > 1) {
+        failures.add(at, ": agent ", i, "'s active flag is ", int{flag}, ", neither 0 nor 1");
+      }
+      if (buf.active[2 * i + 1] != kActiveSentinel) {
+        failures.add(at, ": an active flag was written past agent ", i, "'s slot (active_stride ignored?)");
+      }
+      hash.add(flag);
     }
   }
   for (int64_t k = 0; k < buf.state_size; ++k) {
@@ -270,6 +291,15 @@ void check_batch(const EnvSpec& spec, const Batch& batch, const std::string& at,
   if (std::any_of(batch.state, state_end, [](float v) { return !std::isfinite(v); })) {
     failures.add(at, ": non-finite batch state");
   }
+  if ((batch.active != nullptr) != spec.has_active_masks) {
+    failures.add(at, ": Batch::active is ", batch.active ? "set" : "null", " but has_active_masks is ",
+                 spec.has_active_masks);
+  } else if (batch.active) {
+    const uint8_t* end = batch.active + static_cast<int64_t>(batch.num_agents) * batch.num_envs;
+    if (std::any_of(batch.active, end, [](uint8_t v) { return v > 1; })) {
+      failures.add(at, ": a batch active flag is neither 0 nor 1");
+    }
+  }
 }
 
 // Compares finished_episodes() with the episodes the transitions showed ending.
@@ -351,6 +381,7 @@ uint64_t play_vector(const EnvMaker& make_env, const EnvSpec& spec, int threads,
     hash.add_bytes(t.reward, static_cast<size_t>(A * E) * sizeof(float));
     hash.add_bytes(batch.is_first, static_cast<size_t>(E));
     if (batch.state) hash.add_bytes(batch.state, static_cast<size_t>(E * batch.state_size) * sizeof(float));
+    if (batch.active) hash.add_bytes(batch.active, static_cast<size_t>(A * E));
 
     expected.clear();
     for (int e = 0; e < E; ++e) {
@@ -369,6 +400,11 @@ uint64_t play_vector(const EnvMaker& make_env, const EnvSpec& spec, int threads,
         const float* end = final_obs + spec.agents[a].obs_size();
         if (std::any_of(final_obs, end, [](float v) { return !std::isfinite(v); })) {
           failures.add(at, ", env ", e, ": agent ", a, "'s final observation is not finite");
+        }
+        if (spec.has_active_masks) {
+          const uint8_t flag = t.final_active ? t.final_active[static_cast<int64_t>(a) * E + e] : 2;
+          if (flag > 1) failures.add(at, ", env ", e, ": agent ", a, "'s final active flag is missing or not 0/1");
+          hash.add(flag);
         }
       }
       expected.push_back({e, lengths[e], {returns.begin() + e * A, returns.begin() + (e + 1) * A}, {},
@@ -421,6 +457,7 @@ void check_env_conformance(const EnvMaker& make_env, const ConformanceOptions& o
     INFO("a vector env must give the same batches with threads = 1 and threads = 2");
     CHECK(one_thread == two_threads);
   }
+  check_no_heap_allocation(make_env);
   INFO("failures found (the first few are reported above)");
   CHECK(failures.count() == 0);
 }

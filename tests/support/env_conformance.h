@@ -16,6 +16,11 @@
 //    must stay untouched, and the strides are not the vector env's, so an env
 //    that ignores them is caught;
 //  * masks are 0/1 and every agent always has an available action;
+//  * with has_active_masks, every agent's active flag is written (0 or 1) by
+//    every reset() and step() (a sentinel 2 is put there before each call),
+//    and a batch carries them; without, the env gets a null pointer and
+//    Batch::active is null;
+//  * reset(), step() and episode_metrics() never allocate on the heap;
 //  * episodes end within episode_limit (or max_steps_unbounded when it is 0);
 //  * the same seed gives the identical trajectory, on a fresh object and on a
 //    reused one, and different seeds give different trajectories (unless

@@ -18,6 +18,7 @@ struct Buffers {
   std::vector<float> state = std::vector<float>(kEnvs * 5);
   std::vector<uint8_t> avail = std::vector<uint8_t>(kAgents * kEnvs * 6, 1);
   std::vector<uint8_t> is_first = std::vector<uint8_t>(kEnvs, 0);
+  std::vector<uint8_t> active = std::vector<uint8_t>(kAgents * kEnvs, 1);
   std::vector<int64_t> discrete = std::vector<int64_t>(kAgents * kEnvs, -1);
   std::vector<float> continuous = std::vector<float>(kAgents * kEnvs * 3, -1.0f);
   marl::Batch batch;
@@ -26,6 +27,7 @@ struct Buffers {
   Buffers() {
     std::iota(obs.begin(), obs.end(), 0.0f);
     batch = {kAgents, kEnvs, kObs, obs.data(), 5, state.data(), 6, avail.data(), is_first.data()};
+    batch.active = active.data();
     actions = {kAgents, kEnvs, discrete.data(), 3, continuous.data()};
   }
 };
@@ -55,15 +57,34 @@ TEST_CASE("batch and transition views alias the vector env buffers", "[torch][ba
     CHECK(team.avail.data_ptr<uint8_t>() == b.batch.agent_avail(1, 0));
     CHECK(team.state.data_ptr<float>() == b.state.data());  // state is shared by all agents
   }
+  SECTION("active flags are an [A, E] uint8 view, sliced per team") {
+    Buffers b;
+    b.active[2 * kEnvs + 1] = 0;  // agent 2 is inactive in env 1
+    const marl::BatchTensors t = marl::batch_tensors(b.batch);
+    CHECK(t.active.sizes() == torch::IntArrayRef({kAgents, kEnvs}));
+    CHECK(t.active.scalar_type() == torch::kUInt8);
+    CHECK(t.active.data_ptr<uint8_t>() == b.active.data());
+    CHECK(t.active[2][1].item<uint8_t>() == 0);
+    CHECK_FALSE(b.batch.agent_active(2, 1));
+    CHECK(b.batch.agent_active(2, 0));
+    const marl::BatchTensors team = t.agents(1, 2);
+    CHECK(team.active.sizes() == torch::IntArrayRef({2, kEnvs}));
+    CHECK(team.active.data_ptr<uint8_t>() == b.active.data() + kEnvs);
+    CHECK(team.active[1][1].item<uint8_t>() == 0);
+  }
   SECTION("optional buffers give undefined tensors") {
     Buffers b;
     b.batch.state_size = 0;
     b.batch.state = nullptr;
     b.batch.avail_size = 0;
     b.batch.avail = nullptr;
+    b.batch.active = nullptr;
     const marl::BatchTensors t = marl::batch_tensors(b.batch);
     CHECK_FALSE(t.state.defined());
     CHECK_FALSE(t.avail.defined());
+    CHECK_FALSE(t.active.defined());
+    CHECK_FALSE(t.agents(0, 2).active.defined());
+    CHECK(b.batch.agent_active(0, 0));  // without masks every agent acts
     CHECK(t.obs.defined());
   }
   SECTION("transition views cover rewards, ends and final observations") {

@@ -1,9 +1,12 @@
-// VectorEnv: buffer layout, auto-reset, seeding, action validation, threads.
+// VectorEnv: buffer layout, auto-reset, seeding, action validation, threads,
+// active masks (death masking) and their conformance checks.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <memory>
+#include <vector>
 
+#include "env_conformance.h"
 #include "marl/error.h"
 #include "marl/rng.h"
 #include "marl/vector_env.h"
@@ -63,6 +66,61 @@ class CountingEnv : public marl::Environment {
   uint64_t seed_ = 0;
   double action_sum_ = 0.0;
 };
+
+// Death masking: agent 1 is killed after 2 steps of every episode (its
+// active flag turns 0 with the observation after step 2); agent 0 acts
+// throughout. Episodes end (terminated) after `length` steps; both agents
+// observe the episode step t. The bugs are for the conformance check.
+enum class ActiveBug { None, Unwritten, AssumesStride };
+
+class DyingEnv : public marl::Environment {
+ public:
+  explicit DyingEnv(int length, ActiveBug bug = ActiveBug::None) : length_(length), bug_(bug) {
+    spec_.agents = {{"survivor", 0, {1}, marl::ActionSpace::discrete(2)},
+                    {"doomed", 0, {1}, marl::ActionSpace::discrete(2)}};
+    spec_.has_active_masks = true;
+    spec_.episode_limit = length;
+  }
+  const marl::EnvSpec& spec() const override { return spec_; }
+  void reset(uint64_t /*seed*/, const marl::StepOutput& out) override {
+    t_ = 0;
+    write(out);
+  }
+  marl::StepStatus step(const marl::ActionInput& /*actions*/, const marl::StepOutput& out) override {
+    ++t_;
+    write(out);
+    out.agent_reward(0) = 1.0f;
+    out.agent_reward(1) = 1.0f;
+    marl::StepStatus status;
+    status.terminated = t_ >= length_;
+    return status;
+  }
+
+ private:
+  void write(const marl::StepOutput& out) const {
+    if (out.active == nullptr) throw marl::ContractError("DyingEnv declares active masks but got no buffer");
+    out.agent_obs(0)[0] = static_cast<float>(t_);
+    out.agent_obs(1)[0] = static_cast<float>(t_);
+    out.agent_active(0) = 1;
+    const uint8_t doomed = t_ < 2 ? 1 : 0;
+    if (bug_ == ActiveBug::AssumesStride) {
+      out.active[1] = doomed;
+    } else if (bug_ != ActiveBug::Unwritten || t_ == 0) {
+      out.agent_active(1) = doomed;
+    }
+  }
+  marl::EnvSpec spec_;
+  int length_;
+  ActiveBug bug_;
+  int t_ = 0;
+};
+
+void check_dying_conformance(ActiveBug bug) {
+  marl::testing::ConformanceOptions options;
+  options.env_name = "dying";
+  options.seeds_change_episodes = false;
+  marl::testing::check_env_conformance([bug] { return std::make_shared<DyingEnv>(5, bug); }, options);
+}
 
 marl::VectorEnv make(int num_envs, int threads, uint64_t seed = 7) {
   marl::VectorEnvConfig config;
@@ -172,6 +230,79 @@ TEST_CASE("vector env trajectories do not depend on the thread count", "[vector_
     const auto& y = threaded.batch();
     for (int i = 0; i < 2 * 5 * 3; ++i) REQUIRE(x.obs[i] == y.obs[i]);
   }
+}
+
+TEST_CASE("vector env carries active masks through steps and auto-resets", "[vector_env]") {
+  const int threads = GENERATE(1, 2);
+  INFO("threads = " << threads);
+  constexpr int kEnvs = 3;
+  // Env e's episodes last 3 + e steps, so the envs reset at different steps.
+  int next_length = 3;
+  marl::VectorEnvConfig config;
+  config.num_envs = kEnvs;
+  config.threads = threads;
+  config.env_name = "dying";
+  marl::VectorEnv envs([&next_length] { return std::make_shared<DyingEnv>(next_length++); }, config);
+  envs.reset();
+  const marl::Batch& batch = envs.batch();
+  REQUIRE(batch.active != nullptr);
+  for (int e = 0; e < kEnvs; ++e) {
+    CHECK(batch.agent_active(0, e));
+    CHECK(batch.agent_active(1, e));
+  }
+  std::vector<int> t(kEnvs, 0);  // each env's episode step, as the test expects it
+  for (int step = 1; step <= 12; ++step) {
+    for (int a = 0; a < 2; ++a) {
+      for (int e = 0; e < kEnvs; ++e) envs.actions().agent_discrete(a, e) = 1;
+    }
+    const marl::Transition& tr = envs.step();
+    REQUIRE(tr.final_active != nullptr);
+    for (int e = 0; e < kEnvs; ++e) {
+      INFO("step " << step << ", env " << e);
+      ++t[e];
+      const bool ended = t[e] == 3 + e;
+      REQUIRE(tr.done(e) == ended);
+      if (ended) {
+        t[e] = 0;
+        // The finished episode's last observation had agent 1 dead; the batch
+        // shows the reset's flags.
+        CHECK(tr.final_active[0 * kEnvs + e] == 1);
+        CHECK(tr.final_active[1 * kEnvs + e] == 0);
+        CHECK(batch.is_first[e] == 1);
+      }
+      CHECK(batch.agent_obs(1, e)[0] == static_cast<float>(t[e]));
+      CHECK(batch.active[0 * kEnvs + e] == 1);
+      CHECK(batch.active[1 * kEnvs + e] == (t[e] < 2 ? 1 : 0));
+      CHECK(batch.agent_active(1, e) == (t[e] < 2));
+    }
+  }
+  // A fresh reset() revives everyone.
+  envs.reset();
+  for (int e = 0; e < kEnvs; ++e) CHECK(batch.active[1 * kEnvs + e] == 1);
+}
+
+TEST_CASE("vector env without active masks leaves Batch::active null", "[vector_env]") {
+  marl::VectorEnv envs = make(2, 1);
+  envs.reset();
+  CHECK(envs.batch().active == nullptr);
+  CHECK(envs.batch().agent_active(1, 1));  // everyone acts
+  envs.actions().agent_discrete(0, 0) = 0;
+  envs.actions().agent_discrete(0, 1) = 0;
+  envs.actions().agent_discrete(1, 0) = 0;
+  envs.actions().agent_discrete(1, 1) = 0;
+  const marl::Transition& t = envs.step();
+  CHECK(t.next->active == nullptr);
+  CHECK(t.final_active == nullptr);
+}
+
+TEST_CASE("conformance check passes an env with active masks", "[vector_env][conformance]") {
+  check_dying_conformance(ActiveBug::None);
+}
+TEST_CASE("conformance check catches an unwritten active flag", "[vector_env][conformance][!shouldfail]") {
+  check_dying_conformance(ActiveBug::Unwritten);
+}
+TEST_CASE("conformance check catches an ignored active_stride", "[vector_env][conformance][!shouldfail]") {
+  check_dying_conformance(ActiveBug::AssumesStride);
 }
 
 TEST_CASE("seeds derive independently per stream", "[rng]") {

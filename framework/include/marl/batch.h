@@ -21,12 +21,20 @@ struct Batch {
   int64_t avail_size = 0;          // mask width (EnvSpec::max_discrete_actions)
   const uint8_t* avail = nullptr;  // [A][E][avail_size]; null without masks
   const uint8_t* is_first = nullptr;  // [E]: 1 if this obs starts an episode
+  // [A][E]: 1 if the agent acts on this step, 0 if it is inactive (dead: its
+  // action is ignored and its samples are excluded from policy-gradient
+  // losses); null when the env has no active masks (every agent always acts).
+  const uint8_t* active = nullptr;
 
   const float* agent_obs(int agent, int env) const {
     return obs + (static_cast<int64_t>(agent) * num_envs + env) * obs_size;
   }
   const uint8_t* agent_avail(int agent, int env) const {
     return avail + (static_cast<int64_t>(agent) * num_envs + env) * avail_size;
+  }
+  // True without active masks.
+  bool agent_active(int agent, int env) const {
+    return active == nullptr || active[static_cast<int64_t>(agent) * num_envs + env] != 0;
   }
 };
 
@@ -48,8 +56,9 @@ struct ActionBatch {
 
 // What followed the last actions: rewards, episode ends and the next batch.
 // For an env that ended, `next` already holds the first observation of its
-// next episode (auto-reset) and final_obs/final_state hold the last
-// observation of the finished one (for bootstrapping truncated episodes).
+// next episode (auto-reset) and final_obs/final_state/final_avail/final_active
+// hold the last observation of the finished one (for bootstrapping truncated
+// episodes; final_active tells whether an agent died on that last step).
 struct Transition {
   const Batch* next = nullptr;
   const ActionBatch* actions = nullptr;
@@ -59,6 +68,7 @@ struct Transition {
   const float* final_obs = nullptr;     // [A][E][obs_size]; rows of ended envs only
   const float* final_state = nullptr;   // [E][state_size]; rows of ended envs only
   const uint8_t* final_avail = nullptr; // [A][E][avail_size]; rows of ended envs; null without masks
+  const uint8_t* final_active = nullptr;  // [A][E]; rows of ended envs; null without active masks
 
   bool done(int env) const { return terminated[env] || truncated[env]; }
 };

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <iosfwd>
 #include <string>
 
 namespace marl {
@@ -32,6 +33,13 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& 
 
 // Reads the header only (marl::Error if the file is not a checkpoint).
 CheckpointHeader read_checkpoint_header(const std::filesystem::path& path);
+
+// Opens a checkpoint and leaves `in` at the start of the algorithm state, for
+// algorithms that read parts of another run's state (e.g. MAPPO loading a
+// fixed opponent team). Throws marl::Error if the file cannot be read or was
+// not saved by `expected_algorithm`.
+CheckpointHeader open_checkpoint_state(const std::filesystem::path& path,
+                                       const std::string& expected_algorithm, std::ifstream& in);
 
 // Checks that the checkpoint was made by `expected_algorithm` and loads it.
 CheckpointHeader load_checkpoint(const std::filesystem::path& path,

@@ -9,16 +9,25 @@
 // Contract:
 //  * spec() is fixed for the lifetime of the object.
 //  * reset(seed, out) starts an episode; the same seed gives the same episode.
-//    It writes every agent's observation, the global state (if state_size>0)
-//    and the available-action masks (if has_avail_actions). Rewards are not
-//    read after reset.
+//    It writes every agent's observation, the global state (if state_size>0),
+//    the available-action masks (if has_avail_actions) and the active flags
+//    (if has_active_masks; normally all 1). Rewards are not read after reset.
 //  * step(actions, out) advances one step for all agents and writes
-//    observations, state, masks, and each agent's reward for this step. It
-//    returns whether the episode terminated (a true end: no bootstrapping) or
-//    was truncated (time limit). After an end the core calls reset() before
-//    the next step (auto-reset lives in the vector env, not in the env).
+//    observations, state, masks, active flags, and each agent's reward for
+//    this step. It returns whether the episode terminated (a true end: no
+//    bootstrapping) or was truncated (time limit). After an end the core calls
+//    reset() before the next step (auto-reset lives in the vector env, not in
+//    the env).
 //  * Actions are validated by the core before step() is called: a discrete
 //    action is in [0, n) and, with masks, available; a box action is finite.
+//  * Active masks (death masking, as in MAPPO on SMAC) are optional. With
+//    has_active_masks, reset() and step() write 1 (still acting) or 0 for
+//    every agent, every call: out.agent_active(i) after a call says whether
+//    agent i acts on the next step. An inactive agent's action is ignored by
+//    the env (the core still validates it, so keep an action available, e.g.
+//    a no-op) and algorithms exclude its samples from policy-gradient losses.
+//    Observations, masks and rewards are still written for inactive agents.
+//    Without has_active_masks, out.active is null and the env must not write.
 //  * Observations shorter than the batch's padded width only write their own
 //    obs_size floats; the core zero-fills the padding once.
 //  * episode_metrics() is called after an episode ends (before the reset) and
@@ -62,6 +71,10 @@ struct EnvSpec {
   std::vector<AgentSpec> agents;
   std::vector<int64_t> state_shape;  // global state for centralized critics; {} = none
   bool has_avail_actions = false;    // env writes masks (discrete actions only)
+  // The env reports per agent whether it is still acting (dead agents stop):
+  // an inactive agent's action is ignored by the env and its samples are
+  // excluded from policy-gradient losses. See the contract above.
+  bool has_active_masks = false;
   int episode_limit = 0;             // max steps per episode (0 = unbounded)
   std::vector<std::string> episode_metrics;  // names of episode_metrics() values
 
@@ -80,7 +93,8 @@ struct EnvSpec {
 
 // Where one environment writes its outputs. Agent i's observation starts at
 // obs + i * obs_stride (obs_size floats), its mask at avail + i * avail_stride
-// (n bytes, 1 = available) and its reward at reward[i * reward_stride].
+// (n bytes, 1 = available), its reward at reward[i * reward_stride] and its
+// active flag at active[i * active_stride] (1 = still acting, 0 = inactive).
 // The strides let the vector env lay batches out agent-major without copies.
 struct StepOutput {
   float* obs = nullptr;
@@ -90,10 +104,13 @@ struct StepOutput {
   int64_t avail_stride = 0;
   float* reward = nullptr;
   int64_t reward_stride = 1;
+  uint8_t* active = nullptr;  // null unless has_active_masks
+  int64_t active_stride = 1;
 
   float* agent_obs(int agent) const { return obs + agent * obs_stride; }
   uint8_t* agent_avail(int agent) const { return avail + agent * avail_stride; }
   float& agent_reward(int agent) const { return reward[agent * reward_stride]; }
+  uint8_t& agent_active(int agent) const { return active[agent * active_stride]; }
 };
 
 // The actions of all agents for one environment. Discrete: discrete[i*stride];

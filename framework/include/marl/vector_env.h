@@ -1,12 +1,14 @@
 // N copies of an environment stepped as one batch.
 //
-// Owns every buffer (observations, state, masks, rewards, actions, episode
-// ends), laid out agent-major as described in marl/batch.h and allocated once:
-// stepping allocates nothing. Env i's episodes are seeded from
-// derive_seed(seed, SeedStream::Env, i) and a per-env episode counter, so a
-// batch is reproducible whatever the thread count. Ended envs are reset
-// automatically; their last observation is kept in final_obs/final_state and a
-// record of the finished episode is queued for the runner.
+// Owns every buffer (observations, state, masks, active flags, rewards,
+// actions, episode ends), laid out agent-major as described in marl/batch.h
+// and allocated once: stepping allocates nothing. Env i's episodes are seeded
+// from derive_seed(seed, SeedStream::Env, i) and a per-env episode counter, so
+// a batch is reproducible whatever the thread count. Ended envs are reset
+// automatically (the batch then shows the reset's observation, masks and
+// active flags); their last observation is kept in final_obs/final_state/
+// final_avail/final_active and a record of the finished episode is queued for
+// the runner.
 #pragma once
 
 #include <cstdint>
@@ -82,7 +84,7 @@ class VectorEnv {
   std::unique_ptr<ThreadPool> pool_;
 
   std::vector<float> obs_, state_, reward_, final_obs_, final_state_;
-  std::vector<uint8_t> avail_, final_avail_, terminated_, truncated_, is_first_;
+  std::vector<uint8_t> avail_, final_avail_, active_, final_active_, terminated_, truncated_, is_first_;
   std::vector<int64_t> act_discrete_;
   std::vector<float> act_continuous_;
   std::vector<uint64_t> env_seed_, episode_index_;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "marl/error.h"
+#include "marl/torch/shape_text.h"
 
 namespace marl {
 
@@ -20,16 +21,11 @@ torch::Tensor slice_agents(const torch::Tensor& t, int64_t first, int64_t count)
   return t.defined() ? t.narrow(0, first, count) : t;
 }
 
-std::string shape_of(const torch::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
-
 }  // namespace
 
 BatchTensors BatchTensors::agents(int64_t first, int64_t count) const {
-  return {slice_agents(obs, first, count), state, slice_agents(avail, first, count), is_first};
+  return {slice_agents(obs, first, count), state, slice_agents(avail, first, count), is_first,
+          slice_agents(active, first, count)};
 }
 
 TransitionTensors TransitionTensors::agents(int64_t first, int64_t count) const {
@@ -53,6 +49,7 @@ BatchTensors batch_tensors(const Batch& b) {
   if (b.state_size > 0) t.state = view(b.state, {envs, b.state_size}, torch::kFloat32);
   if (b.avail_size > 0) t.avail = view(b.avail, {agents, envs, b.avail_size}, torch::kUInt8);
   t.is_first = view(b.is_first, {envs}, torch::kUInt8);
+  t.active = view(b.active, {agents, envs}, torch::kUInt8);
   return t;
 }
 

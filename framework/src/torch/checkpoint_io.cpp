@@ -8,18 +8,13 @@
 #include <vector>
 
 #include "marl/error.h"
+#include "marl/torch/shape_text.h"
 
 namespace marl {
 
 namespace {
 
 const char* const kMagic = "MARL-TORCH-STATE 1";
-
-std::string shape_of(const torch::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
 
 // Parameters then buffers, with their recursive dotted names.
 std::vector<std::pair<std::string, torch::Tensor>> module_state(const torch::nn::Module& m) {

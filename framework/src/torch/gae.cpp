@@ -3,16 +3,11 @@
 #include <string>
 
 #include "marl/error.h"
+#include "marl/torch/shape_text.h"
 
 namespace marl {
 
 namespace {
-
-std::string shape_of(const torch::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
 
 torch::Tensor as_cpu_double(const torch::Tensor& t, const torch::IntArrayRef expected,
                             const char* name) {

@@ -5,16 +5,11 @@
 #include <vector>
 
 #include "marl/error.h"
+#include "marl/torch/shape_text.h"
 
 namespace marl {
 
 namespace {
-
-std::string shape_of(const torch::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
 
 void check_hidden(const torch::Tensor& hidden, int64_t batch, const GruConfig& c) {
   if (hidden.dim() != 3 || hidden.size(0) != batch || hidden.size(1) != c.num_layers ||

@@ -4,16 +4,11 @@
 
 #include "marl/error.h"
 #include "marl/torch/value_norm.h"
+#include "marl/torch/shape_text.h"
 
 namespace marl {
 
 namespace {
-
-std::string shape_of(const torch::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
 
 // Copies src into dst (same element count; [E] flags broadcast over agents).
 void store(torch::Tensor dst, const torch::Tensor& src, const char* name) {

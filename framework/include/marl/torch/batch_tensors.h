@@ -12,8 +12,8 @@
 //    VectorEnv::step() and dangle once the VectorEnv is destroyed. Keep them
 //    only for the duration of act()/observe(); copy (clone()) anything you
 //    store. Views of const buffers must not be written to.
-//  * Optional buffers (state, avail, is_first, final_state, continuous actions
-//    ...) are undefined tensors when the batch has none.
+//  * Optional buffers (state, avail, is_first, active, final_state, continuous
+//    actions ...) are undefined tensors when the batch has none.
 //  * dtypes: observations/state/rewards float32, masks and flags uint8,
 //    discrete actions int64, continuous actions float32.
 #pragma once
@@ -29,6 +29,7 @@ struct BatchTensors {
   torch::Tensor state;     // [E, state_size]
   torch::Tensor avail;     // [A, E, avail_size]
   torch::Tensor is_first;  // [E]
+  torch::Tensor active;    // [A, E] uint8, 1 = acting; undefined without active masks
 
   // Agents [first, first + count): still views of the same memory.
   BatchTensors agents(int64_t first, int64_t count) const;
