@@ -1,15 +1,23 @@
 // `marl bench env <name>`: env steps/s and agent-steps/s under uniformly
 // random (available) actions, single-threaded and on the vector env with
-// every core. Speed targets are checked here, never in timed tests.
+// every core. `marl bench train <file.toml>`: training speed (env steps/s,
+// updates/s) of an experiment over a fixed budget, in a scratch run
+// directory. Speed targets are checked here, never in timed tests.
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
+
+#include <unistd.h>
 
 #include "commands.h"
 #include "marl/error.h"
 #include "marl/experiment_config.h"
 #include "marl/rng.h"
+#include "marl/experiment.h"
 #include "marl/thread_pool.h"
+#include "marl/trainer.h"
 #include "marl/vector_env.h"
 
 namespace marl::cli {
@@ -22,6 +30,13 @@ struct BenchArgs {
   double seconds = 3.0;
   int num_envs = 0;  // 0: 16 per thread
   int threads = 0;   // 0: all cores
+};
+
+struct TrainBenchArgs {
+  std::string file;
+  std::vector<std::string> sets;
+  int64_t env_steps = 200000;
+  int64_t seed = 1;
 };
 
 struct BenchResult {
@@ -109,6 +124,37 @@ int bench_env(const BenchArgs& args, const GlobalOptions& global) {
   return 0;
 }
 
+// Trains for a fixed budget into a scratch directory (removed afterwards):
+// the same code path and the same steps_per_s as `marl run`.
+int bench_train(const TrainBenchArgs& args, const GlobalOptions& global) {
+  std::vector<std::string> overrides = args.sets;
+  overrides.push_back("run.env_steps=" + std::to_string(args.env_steps));
+  overrides.push_back("run.eval_episodes=0");
+  overrides.push_back("run.seed=" + std::to_string(args.seed));
+  overrides.push_back("run.seeds=[]");
+  const PluginRegistry registry = global.registry();
+  const Experiment experiment = Experiment::load(args.file, overrides, registry);
+  TrainOptions options;
+  options.seed = static_cast<uint64_t>(args.seed);
+  options.run_dir = std::filesystem::temp_directory_path() /
+                    ("marl-bench-" + experiment.name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(options.run_dir);
+  TrainSummary summary;
+  try {
+    summary = train(experiment, options);
+  } catch (...) {
+    std::filesystem::remove_all(options.run_dir);
+    throw;
+  }
+  std::filesystem::remove_all(options.run_dir);
+  std::printf("%s: %llu env steps, %llu updates in %.1f s: %.0f env steps/s, %.1f updates/s\n",
+              args.file.c_str(), static_cast<unsigned long long>(summary.env_steps),
+              static_cast<unsigned long long>(summary.updates), summary.wall_seconds,
+              summary.steps_per_second,
+              summary.wall_seconds > 0 ? summary.updates / summary.wall_seconds : 0.0);
+  return 0;
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, const GlobalOptions& global, Command& selected) {
@@ -122,6 +168,16 @@ void add_bench_command(CLI::App& app, const GlobalOptions& global, Command& sele
   env->add_option("--num-envs", args->num_envs, "batch width (default 16 per thread)");
   env->add_option("--threads", args->threads, "threads for the parallel measurement (default all cores)");
   env->callback([args, &global, &selected] { selected = [args, &global] { return bench_env(*args, global); }; });
+
+  auto targs = std::make_shared<TrainBenchArgs>();
+  CLI::App* trainer = bench->add_subcommand("train", "training speed of an experiment (env steps/s, updates/s)");
+  trainer->add_option("experiment", targs->file, "experiment file (.toml)")->required();
+  trainer->add_option("--set", targs->sets, "override a key, e.g. --set run.num_envs=8")->type_name("KEY=VALUE");
+  trainer->add_option("--env-steps", targs->env_steps, "budget (default 200000)");
+  trainer->add_option("--seed", targs->seed, "seed (default 1)");
+  trainer->callback([targs, &global, &selected] {
+    selected = [targs, &global] { return bench_train(*targs, global); };
+  });
 }
 
 }  // namespace marl::cli

@@ -17,6 +17,7 @@
 #include "mappo_config.h"
 #include "marl/checkpoint.h"
 #include "marl/error.h"
+#include "marl/rng.h"
 #include "marl/vector_env.h"
 #include "matrix_games_env.h"
 #include "mpe_env.h"
@@ -104,6 +105,27 @@ double mean_of_last(const std::vector<double>& v, size_t n) {
 }
 
 marl::EnvSpec spec_of(const Setup& s) { return s.make_env()->spec(); }
+
+// Mean return per agent of uniformly random actions over `episodes` episodes.
+double random_return(const Setup& s, int episodes) {
+  marl::VectorEnv venv(s.make_env, {s.num_envs, 1, s.seed + 500, "random"});
+  venv.reset();
+  marl::SplitMix64 rng(s.seed + 7);
+  const marl::EnvSpec& spec = venv.spec();
+  std::vector<double> returns;
+  while (static_cast<int>(returns.size()) < episodes) {
+    for (int a = 0; a < venv.num_agents(); ++a) {
+      for (int e = 0; e < venv.num_envs(); ++e) {
+        venv.actions().agent_discrete(a, e) =
+            static_cast<int64_t>(rng.below(static_cast<uint64_t>(spec.agents[a].action.n)));
+      }
+    }
+    venv.step();
+    for (const auto& r : venv.finished_episodes()) returns.push_back(mean_agent_return(r));
+    venv.finished_episodes().clear();
+  }
+  return std::accumulate(returns.begin(), returns.end(), 0.0) / static_cast<double>(returns.size());
+}
 
 marl::VectorEnv::EnvFactory tag() {
   return [] {
@@ -195,20 +217,24 @@ TEST_CASE("mappo: greedy policy beats random on nonmonotonic", "[mappo][learning
   CHECK(greedy >= -0.5);
 }
 
-// The issue's target is +25% over random (> -19.9) within this budget; the
-// learner reaches about -23.5 here (see README), so this checks the
-// improvement it does make, about 10%, and fails if learning breaks.
-TEST_CASE("mappo: simple_spread return improves over random", "[mappo][learning]") {
-  Setup s{spread(), 8, 1, {}};
+// simple_spread N=3 with on-policy's MPE settings (128 envs, 25-step
+// rollouts, 10 epochs, 1 minibatch) but lr 1e-3 for actor and critic (7e-4
+// needs about twice the steps): the mean return of the last 512 training
+// episodes must be at least 25% better than the uniformly random policy's.
+// Measured in a marl run with these settings: -19.9 at 256k env steps, -18.9
+// at 960k (random -26.5); 960k steps take about 2.3 minutes.
+TEST_CASE("mappo: simple_spread return beats random by 25%", "[mappo][learning]") {
+  Setup s{spread(), 128, 1, {{"lr", marl::ParamValue{1e-3}}, {"critic_lr", marl::ParamValue{1e-3}}}};
+  const double random = random_return(s, 1024);
   auto algo = make_algo(s, spec_of(s));
-  const auto result = train(*algo, s, 150000);
+  const auto result = train(*algo, s, 960000);
   const double early = mean_of_last(
-      std::vector<double>(result.episode_returns.begin(), result.episode_returns.begin() + 80), 80);
-  const double late = mean_of_last(result.episode_returns, 400);
-  INFO("first 80 episodes " << early << ", last 400 episodes " << late << " (random ~ -26.5)");
-  CHECK(early < -22.0);  // the untrained policy plays like random
-  CHECK(late > early + 2.0);
-  CHECK(late > -24.5);
+      std::vector<double>(result.episode_returns.begin(), result.episode_returns.begin() + 512), 512);
+  const double late = mean_of_last(result.episode_returns, 512);
+  INFO("random " << random << ", first 512 episodes " << early << ", last 512 episodes " << late);
+  CHECK(random < -24.0);
+  CHECK(early < 0.9 * random);  // the untrained policy plays about like random
+  CHECK(late >= 0.75 * random);
 }
 
 TEST_CASE("mappo: recurrent policy beats random on two_step", "[mappo][learning]") {
