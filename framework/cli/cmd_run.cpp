@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "marl/experiment.h"
+#include "marl/interrupt.h"
 #include "marl/metrics_csv.h"
 #include "marl/progress.h"
 #include "marl/trainer.h"
@@ -48,6 +49,11 @@ int run(const RunArgs& args, const GlobalOptions& global) {
               << summary.episodes << " episodes, " << summary.updates << " updates, "
               << MetricsCsv::format(static_cast<double>(static_cast<int64_t>(summary.steps_per_second)))
               << " env steps/s, final mean return " << MetricsCsv::format(summary.final_return) << '\n';
+    if (summary.interrupted) {
+      std::cout << "interrupted: " << options.run_dir.string()
+                << " holds the metrics and a checkpoint up to that step\n";
+      return 128 + InterruptGuard::signal_number();
+    }
   }
   return 0;
 }

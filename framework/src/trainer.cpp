@@ -11,6 +11,7 @@
 #include "marl/episode_stats.h"
 #include "marl/error.h"
 #include "marl/evaluator.h"
+#include "marl/interrupt.h"
 #include "marl/logging.h"
 #include "marl/metrics_csv.h"
 #include "marl/progress.h"
@@ -126,7 +127,14 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     };
 
     envs.reset();
+    const InterruptGuard interrupt_guard;
     while (envs.total_steps() < total_steps) {
+      if (InterruptGuard::requested()) {
+        summary.interrupted = true;
+        logger().warn("interrupted at env step {}: writing the last metrics row and a checkpoint",
+                      envs.total_steps());
+        break;
+      }
       algorithm->act(envs.batch(), envs.actions(), ActMode::Explore);
       const Transition* transition = nullptr;
       try {
@@ -163,7 +171,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     summary.wall_seconds = seconds_since(start);
     summary.steps_per_second = summary.wall_seconds > 0 ? summary.env_steps / summary.wall_seconds : 0;
 
-    if (eval_episodes > 0) {
+    if (eval_episodes > 0 && !summary.interrupted) {
       EvalOptions eval;
       eval.episodes = eval_episodes;
       eval.num_envs = envs.num_envs();
@@ -194,7 +202,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     throw;
   }
 
-  status.status = "completed";
+  status.status = summary.interrupted ? "interrupted" : "completed";
   status.env_steps = summary.env_steps;
   status.episodes = summary.episodes;
   status.updates = summary.updates;

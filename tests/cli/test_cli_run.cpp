@@ -126,3 +126,25 @@ TEST_CASE("marl eval replays a saved policy greedily", "[cli]") {
   CHECK(rendered.exit_code == 0);
   CHECK_THAT(rendered.output, Catch::Contains("ended after 2 steps"));
 }
+
+// Ctrl-C / SIGTERM: the run stops between steps, keeps its metrics, writes a
+// checkpoint that `marl eval` can load, says "interrupted" and exits 128 + 15.
+TEST_CASE("a terminated run keeps its metrics and a usable checkpoint", "[cli]") {
+  const fs::path dir = marl::testing::scratch_dir("interrupt") / "run";
+  const std::string metrics = (dir / "metrics.csv").string();
+  // Stop it once the first metrics row is there (the budget would take hours).
+  const auto result = run_cli(quiet_run(kTwoStep + " --set run.env_steps=2000000000 --set run.log_interval=2000 --out " +
+                                        dir.string()) +
+                              " & pid=$!; for i in $(seq 1 300); do"
+                              " [ \"$(wc -l < " + metrics + " 2>/dev/null)\" -ge 2 ] 2>/dev/null && break;"
+                              " sleep 0.1; done; kill -TERM $pid; wait $pid; echo \"exit=$?\"");
+  INFO(result.output);
+  CHECK_THAT(result.output, Catch::Contains("exit=143"));
+  CHECK_THAT(result.output, Catch::Contains("interrupted"));
+  CHECK(marl::read_run_status_field(dir, "status") == "interrupted");
+  CHECK(fs::exists(dir / "checkpoint.bin"));
+  CHECK_FALSE(fs::exists(dir / "eval.csv"));
+  const auto eval = run_cli("eval " + dir.string() + " --episodes 4");
+  INFO(eval.output);
+  CHECK(eval.exit_code == 0);
+}

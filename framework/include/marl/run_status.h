@@ -10,7 +10,7 @@
 namespace marl {
 
 struct RunStatus {
-  std::string status = "running";  // running | completed | failed
+  std::string status = "running";  // running | completed | failed | interrupted
   std::string experiment;
   std::string source;
   uint64_t seed = 0;

@@ -4,7 +4,9 @@
 //   <run_dir>/metrics.csv   one row per log interval
 //   <run_dir>/log.txt       the run's log
 //   <run_dir>/checkpoint.bin  latest checkpoint (atomically replaced)
-//   <run_dir>/run.json      status: "running", then "completed" or "failed"
+//   <run_dir>/run.json      status: "running", then "completed", "failed" or
+//                           "interrupted" (Ctrl-C/SIGTERM: last row and a
+//                           checkpoint are written first, no evaluation)
 //
 // Everything that can fail before the first step (plugins, env and algorithm
 // construction) fails before the run directory is created, so a directory
@@ -31,6 +33,7 @@ struct TrainSummary {
   double wall_seconds = 0.0;
   double steps_per_second = 0.0;
   double final_return = 0.0;  // mean return over the last log interval (NaN if none)
+  bool interrupted = false;   // stopped by SIGINT/SIGTERM (see interrupt.h); checkpoint written
 };
 
 TrainSummary train(const Experiment& experiment, const TrainOptions& options);
