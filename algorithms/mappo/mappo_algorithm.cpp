@@ -50,7 +50,7 @@ struct MappoAlgorithm::Impl {
     bool fixed = false;  // plays a policy loaded from opponent_checkpoint, never trains
     int first = 0, count = 0;
     ActionSpace action;
-    torch::Tensor agent_ids;  // [count, E, count] one-hot, or undefined
+    torch::Tensor agent_ids;  // [count, 1, count] one-hot, or undefined
     torch::Tensor low, high;  // box bounds [d]
     torch::Tensor no_final_values;  // [count, E] zeros
     torch::Tensor actions, log_probs, values;  // from the last Explore act()
@@ -101,8 +101,7 @@ struct MappoAlgorithm::Impl {
       if (learns || !cfg.opponent_checkpoint.empty()) {
         team.fixed = !learns;
         if (cfg.use_agent_id) {
-          team.agent_ids = torch::eye(team.count).unsqueeze(1).expand({team.count, E, team.count})
-                               .contiguous();
+          team.agent_ids = torch::eye(team.count).unsqueeze(1);
         }
         team.no_final_values = torch::zeros({team.count, E});
         TeamLayout layout;
@@ -194,7 +193,9 @@ struct MappoAlgorithm::Impl {
   }
 
   torch::Tensor with_ids(const Team& t, const torch::Tensor& x) const {
-    return t.agent_ids.defined() ? torch::cat({x, t.agent_ids}, -1) : x;
+    // Expanded per call: evaluation may use another number of envs than training.
+    if (!t.agent_ids.defined()) return x;
+    return torch::cat({x, t.agent_ids.expand({t.count, x.size(1), t.count})}, -1);
   }
 
   // full_obs [A, E, O], state [E, S] or undefined -> [count, E, critic_input].

@@ -55,6 +55,9 @@ TEST_CASE("mappo: ippo and unshared networks run and report finite metrics", "[m
       CHECK(std::isfinite(result.last_metrics[i]));
     }
     CHECK(result.last_metrics[2] > 0.5);  // entropy of a near-uniform 5-way policy
+    // Evaluation may use another number of envs than training.
+    const Setup three_envs{s.make_env, 3, s.seed, s.algo};
+    CHECK_NOTHROW(greedy_return(*algo, three_envs, 6));
   }
 }
 
