@@ -45,6 +45,8 @@ ParamSpecList qmix_params() {
       ParamSpec::integer("hypernet_embed", 64, "hidden width of 2-layer hypernetworks").range(1, 4096),
       ParamSpec::choice("reward_scalarisation", "mean", {"mean", "sum"},
                         "team reward a mixer learns from: mean or sum of its agents' rewards"),
+      ParamSpec::boolean("standardise_rewards", false,
+                         "train on rewards standardised by their running mean/std (EPyMARL)"),
       ParamSpec::string("learning_teams", "",
                         "comma-separated team names that learn (empty: all); others act randomly"),
   };
@@ -92,6 +94,7 @@ LearnerConfig config_from(const AlgorithmContext& ctx) {
   c.mixing.hypernet_layers = p.get_int("hypernet_layers");
   c.mixing.hypernet_embed = p.get_int("hypernet_embed");
   c.reward_scalarisation = p.get_string("reward_scalarisation");
+  c.standardise_rewards = p.get_bool("standardise_rewards");
   c.obs_size = ctx.env.max_obs_size();
   c.num_actions = ctx.env.max_discrete_actions();
   c.state_size = ctx.env.state_size();

@@ -49,6 +49,11 @@ TeamLearner::TeamLearner(const LearnerConfig& config, uint64_t seed)
   mixer_ = make_mixer(config_.mixer, mc, init_gen_);
   target_mixer_ = make_mixer(config_.mixer, mc, init_gen_);
   update_targets(true);
+  if (config_.standardise_rewards) {
+    RunningMeanStdConfig rc;
+    rc.clip = 1e9;  // EPyMARL does not clip standardised rewards
+    reward_stats_ = RunningMeanStd(rc);
+  }
   for (auto& p : agent_->parameters()) params_.push_back(p);
   for (auto& p : mixer_->parameters()) params_.push_back(p);
   // One flat buffer for agent + mixer: the optimizer step and grad clipping
@@ -214,6 +219,12 @@ void TeamLearner::train(double* metrics) {
     if (K == 1) {
       rewards = config_.reward_scalarisation == "sum" ? rewards.sum(2, true) : rewards.mean(2, true);
     }
+    if (reward_stats_) {
+      // Statistics of the real (filled) steps only, as they are trained on.
+      reward_stats_->update(rewards.masked_select(b.filled.unsqueeze(2).expand_as(rewards) > 0)
+                                .reshape({-1, 1}));
+      rewards = reward_stats_->normalize(rewards.unsqueeze(-1)).squeeze(-1);
+    }
     targets = rewards + config_.gamma * (1 - b.terminated.unsqueeze(2)) * next_values;
   }
   auto mask = b.filled.unsqueeze(2).expand({-1, -1, K});
@@ -245,6 +256,7 @@ void TeamLearner::save(TorchStateWriter& w, const std::string& p) const {
   w.write_module(p + "target_agent", *target_agent_);
   w.write_module(p + "mixer", *mixer_);
   w.write_module(p + "target_mixer", *target_mixer_);
+  if (reward_stats_) w.write_module(p + "reward_stats", *reward_stats_);
   optimizer_->save(w, p + "optimizer");
   w.write_generator(p + "act_gen", act_gen_);
   w.write_generator(p + "sample_gen", sample_gen_);
@@ -261,6 +273,7 @@ void TeamLearner::load(TorchStateReader& r, const std::string& p) {
   r.read_module(p + "target_agent", *target_agent_);
   r.read_module(p + "mixer", *mixer_);
   r.read_module(p + "target_mixer", *target_mixer_);
+  if (reward_stats_) r.read_module(p + "reward_stats", *reward_stats_);
   optimizer_->load(r, p + "optimizer");
   r.read_generator(p + "act_gen", act_gen_);
   r.read_generator(p + "sample_gen", sample_gen_);

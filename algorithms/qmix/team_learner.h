@@ -24,6 +24,7 @@
 #include "marl/torch/episode_builder.h"
 #include "marl/torch/episode_replay_buffer.h"
 #include "marl/torch/flat_optimizer.h"
+#include "marl/torch/running_mean_std.h"
 #include "marl/torch/schedules.h"
 #include "mixers.h"
 
@@ -60,6 +61,7 @@ struct LearnerConfig {
   double optim_alpha = 0.99;
   double optim_eps = 1e-5;
   std::string reward_scalarisation = "mean";  // team reward for mixers: mean | sum
+  bool standardise_rewards = false;  // EPyMARL: (r - running mean) / running std
   MixerConfig mixing;
 };
 
@@ -86,6 +88,8 @@ class TeamLearner {
   torch::Tensor mixer_states(const EpisodeBatch& batch) const;
 
   const EpisodeReplayBuffer& buffer() const { return buffer_; }
+  // Running reward statistics (undefined module unless standardise_rewards).
+  const RunningMeanStd& reward_stats() const { return reward_stats_; }
   double epsilon() const { return schedule_.value(t_env_); }
   int64_t env_steps() const { return t_env_; }
   int64_t updates() const { return updates_; }
@@ -107,6 +111,7 @@ class TeamLearner {
   torch::Generator init_gen_, act_gen_, sample_gen_;
   AgentNetwork agent_{nullptr}, target_agent_{nullptr};
   std::shared_ptr<MixerImpl> mixer_, target_mixer_;
+  RunningMeanStd reward_stats_{nullptr};  // only with standardise_rewards
   std::vector<torch::Tensor> params_;
   std::unique_ptr<FlatOptimizer> optimizer_;
   EpisodeReplayBuffer buffer_;

@@ -191,3 +191,31 @@ TEST_CASE("qmix save/load restores the whole learner", "[qmix]") {
   QmixAlgorithm wide(make_context(venv.spec(), 4, 11, qmix_params({{"rnn_hidden_dim", int64_t{32}}})));
   CHECK_THROWS_AS(wide.load(again), marl::ConfigError);
 }
+
+// EPyMARL's standardise_rewards: TD targets use (r - mean) / std of the team
+// rewards trained on, and the statistics are part of the checkpoint.
+TEST_CASE("qmix standardises rewards with running statistics", "[qmix]") {
+  marl::VectorEnv venv(two_step, {4, 1, 9, "matrix_games"});
+  venv.reset();
+  // Uniform exploration: the team reward per step averages (0 + (7 + 2.5) / 2) / 2.
+  auto params = qmix_params({{"batch_size", int64_t{8}},
+                             {"epsilon_anneal_time", int64_t{1000000}},
+                             {"standardise_rewards", true}});
+  QmixAlgorithm a(make_context(venv.spec(), 4, 11, params));
+  REQUIRE(train_for(a, venv, 400) > 100);
+  const auto& stats = a.learner(0).reward_stats();
+  REQUIRE(stats);
+  CHECK(stats->mean().item<double>() == Approx(2.375).margin(0.25));
+  CHECK(stats->var().item<double>() > 4.0);
+  std::stringstream ss;
+  a.save(ss);
+  QmixAlgorithm b(make_context(venv.spec(), 4, 99, params));
+  b.load(ss);
+  CHECK(torch::equal(b.learner(0).reward_stats()->mean(), stats->mean()));
+  CHECK(torch::equal(b.learner(0).reward_stats()->var(), stats->var()));
+  // Without the option there are no statistics.
+  QmixAlgorithm plain(make_context(venv.spec(), 4, 11,
+                                   qmix_params({{"batch_size", int64_t{8}},
+                                                {"epsilon_anneal_time", int64_t{1000000}}})));
+  CHECK_FALSE(plain.learner(0).reward_stats());
+}
