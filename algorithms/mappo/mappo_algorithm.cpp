@@ -173,8 +173,9 @@ struct MappoAlgorithm::Impl {
     }
   }
 
-  // A fixed team acts from the live batch with its own recurrent state.
-  void act_fixed(Team& t, const BatchTensors& b, const ActionBatch& out, bool explore) {
+  // Acting outside the rollout (Greedy, and fixed teams): from the live batch,
+  // with its own recurrent state per mode.
+  void act_from_batch(Team& t, const BatchTensors& b, const ActionBatch& out, bool explore) {
     TeamLearner& l = *t.learner;
     const int64_t E = b.obs.size(1);
     torch::Tensor& hidden = explore ? t.fixed_explore_hidden : t.greedy_hidden;
@@ -225,10 +226,8 @@ struct MappoAlgorithm::Impl {
   void start(const BatchTensors& b) {
     for (auto& t : teams) {
       if (!learning(t)) continue;
-      auto& storage = t.learner->storage();
-      storage.start(with_ids(t, b.obs.narrow(0, t.first, t.count)), critic_input(t, b.obs, b.state),
-                    avail_of(t, b));
-      if (b.active.defined()) storage.active[0].copy_(active_of(t, b));
+      t.learner->storage().start(with_ids(t, b.obs.narrow(0, t.first, t.count)),
+                                 critic_input(t, b.obs, b.state), avail_of(t, b), active_of(t, b));
     }
     started = true;
   }
@@ -266,7 +265,7 @@ struct MappoAlgorithm::Impl {
       }
       TeamLearner& l = *t.learner;
       if (t.fixed || !explore) {
-        act_fixed(t, b, out, explore && t.fixed);
+        act_from_batch(t, b, out, explore && t.fixed);
       } else {
         // The storage already holds this step's inputs (start() or observe()).
         auto& s = l.storage();
@@ -320,15 +319,7 @@ struct MappoAlgorithm::Impl {
       step.next_obs = with_ids(t, tt.next.obs.narrow(0, t.first, t.count));
       step.next_critic_obs = critic_input(t, tt.next.obs, tt.next.state);
       step.next_avail = avail_of(t, tt.next);
-      step.next_active = active_of(t, tt.next);
-      if (step.next_active.defined()) {
-        // Dying ends the agent's own episode (on-policy's per-agent dones):
-        // no bootstrapping from the state it is dead in.
-        const auto now = l.storage().active[l.storage().step()];
-        const auto died = ((now > 0) & (step.next_active == 0)).to(torch::kFloat32);
-        step.terminated = torch::max(
-            tt.terminated.to(torch::kFloat32).unsqueeze(0).expand({t.count, tr.next->num_envs}), died);
-      }
+      step.next_active = active_of(t, tt.next);  // the storage turns deaths into per-agent dones
       l.storage().insert(step);
     }
     env_steps += tr.next->num_envs;

@@ -19,8 +19,9 @@ ParamSpecList mappo_params() {
                         "comma-separated team names that learn; empty = all; others act "
                         "uniformly at random (or play opponent_checkpoint)"),
       ParamSpec::string("opponent_checkpoint", "",
-                        "checkpoint (or run directory) of a mappo run on the same env: the "
-                        "teams not in learning_teams play its policies, frozen"),
+                        "checkpoint (or run directory, relative to the working directory) of a "
+                        "mappo run on the same env: the teams not in learning_teams play its "
+                        "policies, frozen"),
       ParamSpec::integer("hidden_size", 64, "MLP hidden width").range(1, 4096),
       ParamSpec::integer("layer_N", 2, "number of hidden layers").range(1, 16),
       ParamSpec::boolean("use_feature_normalization", true, "LayerNorm on network inputs"),

@@ -13,9 +13,9 @@
 
 #include "commands.h"
 #include "marl/error.h"
+#include "marl/experiment.h"
 #include "marl/experiment_config.h"
 #include "marl/rng.h"
-#include "marl/experiment.h"
 #include "marl/thread_pool.h"
 #include "marl/trainer.h"
 #include "marl/vector_env.h"

@@ -178,3 +178,41 @@ TEST_CASE("recurrent minibatches are time-major chunks with their start hidden s
   CHECK(chunks == 18);
   CHECK(padded == 6);
 }
+
+// Death masking: active flags come from start() and insert(); an agent that
+// is active at step t and inactive at t + 1 died, so step t is terminal for it
+// alone (no bootstrapping from the state it is dead in), and its GRU resets.
+TEST_CASE("rollout storage turns deaths into per-agent terminations", "[torch][rollout]") {
+  marl::RolloutConfig cfg;
+  cfg.steps = 3;
+  cfg.num_envs = 1;
+  cfg.num_agents = 2;
+  cfg.obs_size = 1;
+  marl::RolloutStorage s(cfg);
+  s.start(torch::zeros({2, 1, 1}), {}, {}, torch::tensor({1.0f, 1.0f}).reshape({2, 1}));
+  // Agent 1 dies after step 0; the episode goes on for agent 0.
+  for (int t = 0; t < 3; ++t) {
+    marl::RolloutStep step;
+    step.actions = torch::zeros({2, 1}, torch::kInt64);
+    step.log_probs = torch::zeros({2, 1});
+    step.values = torch::zeros({2, 1});
+    step.rewards = torch::ones({2, 1});
+    step.terminated = torch::zeros({1});
+    step.truncated = torch::zeros({1});
+    step.next_obs = torch::zeros({2, 1, 1});
+    step.next_active = torch::tensor({1.0f, 0.0f}).reshape({2, 1});
+    s.insert(step);
+  }
+  CHECK(torch::equal(s.active.select(2, 0),
+                     torch::tensor({1.0f, 1.0f, 1.0f, 0.0f, 1.0f, 0.0f, 1.0f, 0.0f}).reshape({4, 2})));
+  CHECK(torch::equal(s.terminated.select(2, 0),
+                     torch::tensor({0.0f, 1.0f, 0.0f, 0.0f, 0.0f, 0.0f}).reshape({3, 2})));
+  CHECK(s.masks[1][1][0].item<float>() == 0.0f);  // reset after the death
+  CHECK(s.masks[1][0][0].item<float>() == 1.0f);
+  marl::GaeConfig gae;
+  gae.gamma = 0.5;
+  gae.lambda = 1.0;
+  s.compute_returns(torch::full({2, 1}, 100.0f), gae);
+  CHECK(s.returns[0][1][0].item<float>() == Approx(1.0f));  // dead agent: no bootstrap
+  CHECK(s.returns[0][0][0].item<float>() > 1.5f);           // living agent bootstraps
+}

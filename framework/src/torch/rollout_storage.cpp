@@ -124,7 +124,7 @@ RolloutStorage::RolloutStorage(const RolloutConfig& c) : config_(c) {
 }
 
 void RolloutStorage::start(const torch::Tensor& first_obs, const torch::Tensor& first_critic_obs,
-                           const torch::Tensor& first_avail) {
+                           const torch::Tensor& first_avail, const torch::Tensor& first_active) {
   store(obs[0], first_obs, "obs");
   store(critic_obs.defined() ? critic_obs[0] : torch::Tensor(), first_critic_obs, "critic_obs");
   if (avail.defined()) store(avail[0], first_avail, "avail");
@@ -133,7 +133,11 @@ void RolloutStorage::start(const torch::Tensor& first_obs, const torch::Tensor& 
     critic_hidden[0].zero_();
   }
   masks[0].zero_();
-  active[0].fill_(1.0);
+  if (first_active.defined()) {
+    store(active[0], first_active, "active");
+  } else {
+    active[0].fill_(1.0);
+  }
   step_ = 0;
 }
 
@@ -161,12 +165,15 @@ void RolloutStorage::insert(const RolloutStep& s) {
     store(actor_hidden[t + 1], s.next_actor_hidden, "next_actor_hidden");
     store(critic_hidden[t + 1], s.next_critic_hidden, "next_critic_hidden");
   }
-  masks[t + 1].copy_(1.0 - ((terminated[t] + truncated[t]) > 0).to(torch::kFloat32));
   if (s.next_active.defined()) {
     store(active[t + 1], s.next_active, "next_active");
+    // Dying ends the agent's own episode (on-policy's per-agent dones): no
+    // bootstrapping from the state it is dead in.
+    terminated[t].copy_(torch::max(terminated[t], active[t] * (1.0 - active[t + 1])));
   } else {
     active[t + 1].fill_(1.0);
   }
+  masks[t + 1].copy_(1.0 - ((terminated[t] + truncated[t]) > 0).to(torch::kFloat32));
   ++step_;
 }
 

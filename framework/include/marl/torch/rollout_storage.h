@@ -90,10 +90,13 @@ class RolloutStorage {
  public:
   explicit RolloutStorage(const RolloutConfig& config);
 
-  // First observations of a fresh run (row 0); hidden states zero, masks 0.
+  // First observations of a fresh run (row 0); hidden states zero, masks 0,
+  // active flags from `active` ([A, E]; undefined = all active).
   void start(const torch::Tensor& obs, const torch::Tensor& critic_obs = {},
-             const torch::Tensor& avail = {});
+             const torch::Tensor& avail = {}, const torch::Tensor& active = {});
   // Stores step `step()` and the observations of step()+1; throws when full.
+  // An agent active at step() and inactive at step()+1 died: its step counts
+  // as terminated (per-agent done), whatever the env's episode flags say.
   void insert(const RolloutStep& step);
   // values[T] = bootstrap_values, then GAE into returns/advantages. With a
   // ValueNorm, stored values and final_values are denormalised first.
