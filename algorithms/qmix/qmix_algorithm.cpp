@@ -32,6 +32,9 @@ ParamSpecList qmix_params() {
           .range(0, 1000000000),
       ParamSpec::real("gamma", 0.99, "discount").range(0.0, 1.0),
       ParamSpec::boolean("double_q", true, "double-Q target action selection"),
+      ParamSpec::boolean("bootstrap_truncated", true,
+                         "time-limit truncated episodes bootstrap from their final observation; "
+                         "false treats the time limit as terminal (EPyMARL's published MPE runs)"),
       ParamSpec::integer("target_update_interval", 200, "episodes between hard target updates")
           .range(1, 100000000),
       ParamSpec::real("tau", 0.0, "polyak target rate per update (0: hard updates)").range(0.0, 1.0),
@@ -83,6 +86,7 @@ LearnerConfig config_from(const AlgorithmContext& ctx) {
                p.get_int("epsilon_anneal_time")};
   c.gamma = p.get_double("gamma");
   c.double_q = p.get_bool("double_q");
+  c.bootstrap_truncated = p.get_bool("bootstrap_truncated");
   c.target_update_interval = p.get_int("target_update_interval");
   c.tau = p.get_double("tau");
   c.grad_norm_clip = p.get_double("grad_norm_clip");

@@ -24,6 +24,7 @@ EpisodeBufferConfig buffer_config(const LearnerConfig& c) {
   b.state_size = c.state_size;
   b.avail_size = c.env_masks ? c.num_actions : 0;
   b.discrete_actions = true;
+  b.truncation_is_terminal = !c.bootstrap_truncated;
   return b;
 }
 

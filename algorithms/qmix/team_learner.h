@@ -53,6 +53,7 @@ struct LearnerConfig {
   LinearScheduleConfig epsilon;
   double gamma = 0.99;
   bool double_q = true;
+  bool bootstrap_truncated = true;       // false: a time limit is recorded as terminal
   int64_t target_update_interval = 200;  // episodes; used when tau == 0
   double tau = 0.0;                      // polyak rate per update (0 = hard updates)
   double grad_norm_clip = 10.0;

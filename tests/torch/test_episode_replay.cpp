@@ -140,6 +140,29 @@ TEST_CASE("episode builder commits complete, padded episodes", "[torch][replay]"
     CHECK(value_at(builder.staging().obs, {1, 0, 0, 0}) ==
           121.0f);  // and the next fragment starts there
   }
+  SECTION("truncation_is_terminal records an env's time limit as termination, not a fragment") {
+    ScriptedEnvs envs(3);  // env 1 truncated every 3 steps
+    auto cfg = team_config(4, 10);
+    cfg.truncation_is_terminal = true;
+    marl::EpisodeReplayBuffer buffer(cfg);
+    marl::EpisodeBuilder builder(cfg, kEnvs, 1);
+    builder.start(envs.batch);
+    for (int i = 0; i < 3; ++i) builder.add(envs.step(), buffer);
+    const marl::EpisodeBatch& s = buffer.storage();
+    REQUIRE(buffer.size() == 2);  // env 0's terminated episode, then env 1's truncated one
+    CHECK(torch::equal(s.terminated[0], torch::tensor({0.0f, 1.0f, 0.0f, 0.0f})));
+    CHECK(torch::equal(s.terminated[1], torch::tensor({0.0f, 0.0f, 1.0f, 0.0f})));
+
+    ScriptedEnvs endless(100);  // env 1 is cut by the builder's own limit
+    auto short_cfg = team_config(2, 10);
+    short_cfg.truncation_is_terminal = true;
+    marl::EpisodeReplayBuffer fragments(short_cfg);
+    marl::EpisodeBuilder cutter(short_cfg, kEnvs, 1);
+    cutter.start(endless.batch);
+    cutter.add(endless.step(), fragments);
+    CHECK(cutter.add(endless.step(), fragments) == 2);
+    CHECK(fragments.storage().terminated[1].sum().item<double>() == 0.0);  // still bootstraps
+  }
   SECTION("the builder rejects a batch that does not match its config") {
     ScriptedEnvs envs(3);
     auto cfg = team_config(4, 3);

@@ -219,3 +219,71 @@ TEST_CASE("qmix standardises rewards with running statistics", "[qmix]") {
                                                 {"epsilon_anneal_time", int64_t{1000000}}})));
   CHECK_FALSE(plain.learner(0).reward_stats());
 }
+
+namespace {
+
+// Two agents, one action, reward 1 each per step, truncated (never
+// terminated) after one step. The learned Q_tot of the first step must be
+// 1 + gamma * Q_tot(final observation) with time-limit bootstrapping and 1
+// when the limit counts as terminal. (The final observation is never a
+// taken step, so its own value is whatever the network extrapolates.)
+class TruncatedEnv : public marl::Environment {
+ public:
+  TruncatedEnv() {
+    for (int i = 0; i < 2; ++i) {
+      marl::AgentSpec a;
+      a.name = "agent_" + std::to_string(i);
+      a.obs_shape = {1};
+      a.action = marl::ActionSpace::discrete(1);
+      spec_.agents.push_back(a);
+    }
+    spec_.episode_limit = 1;
+  }
+  const marl::EnvSpec& spec() const override { return spec_; }
+  void reset(uint64_t, const marl::StepOutput& out) override { write(out); }
+  marl::StepStatus step(const marl::ActionInput&, const marl::StepOutput& out) override {
+    for (int i = 0; i < 2; ++i) out.agent_reward(i) = 1.0f;
+    write(out);
+    return {false, true};
+  }
+
+ private:
+  static void write(const marl::StepOutput& out) {
+    for (int i = 0; i < 2; ++i) out.agent_obs(i)[0] = 1.0f;
+  }
+  marl::EnvSpec spec_;
+};
+
+// Q_tot at the first step and at the final observation, after training.
+std::pair<double, double> learned_q_tot(bool bootstrap_truncated) {
+  marl::VectorEnv venv([] { return std::make_shared<TruncatedEnv>(); }, {4, 1, 3, "truncated"});
+  venv.reset();
+  QmixAlgorithm algo(make_context(venv.spec(), 4, 5,
+                                  qmix_params({{"mixer", std::string("vdn")},
+                                               {"bootstrap_truncated", bootstrap_truncated},
+                                               {"gamma", 0.5},
+                                               {"batch_size", int64_t{8}},
+                                               {"optimizer", std::string("adam")},
+                                               {"lr", 1e-2},
+                                               {"target_update_interval", int64_t{20}}})));
+  train_for(algo, venv, 600);
+  const auto& store = algo.learner(0).buffer().storage();
+  CHECK(store.terminated[0][0].item<float>() == (bootstrap_truncated ? 0.0f : 1.0f));
+  torch::Generator gen = marl::make_generator(3);
+  auto episodes = algo.learner(0).buffer().sample(8, gen);
+  auto q = algo.learner(0).agent_q_values(episodes).select(3, 0);  // [B, 2 slots, 2 agents]
+  auto q_tot = algo.learner(0).mix(q, algo.learner(0).mixer_states(episodes));
+  return {q_tot.select(1, 0).mean().item<double>(), q_tot.select(1, 1).mean().item<double>()};
+}
+
+}  // namespace
+
+TEST_CASE("bootstrap_truncated chooses whether a time limit is bootstrapped", "[qmix]") {
+  const auto [first, final_obs] = learned_q_tot(true);
+  INFO("bootstrapped: Q_tot " << first << ", at the final observation " << final_obs);
+  CHECK(first == Approx(1.0 + 0.5 * final_obs).margin(0.05));  // VDN, mean team reward 1
+  CHECK(std::abs(first - 1.0) > 0.2);  // the bootstrap term is really there
+  const auto [terminal, unused] = learned_q_tot(false);
+  INFO("time limit as terminal: Q_tot " << terminal);
+  CHECK(terminal == Approx(1.0).margin(0.05));
+}

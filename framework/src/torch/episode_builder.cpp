@@ -122,7 +122,8 @@ int64_t EpisodeBuilder::add(const Transition& tr, EpisodeReplayBuffer& buffer) {
     }
     const bool done = tr.done(static_cast<int>(e));
     filled[e * T + t] = 1.0f;
-    terminated[e * T + t] = tr.terminated[e] ? 1.0f : 0.0f;
+    const bool terminal = tr.terminated[e] || (done && config_.truncation_is_terminal);
+    terminated[e * T + t] = terminal ? 1.0f : 0.0f;
     if (done) {
       write_observation(e, t + 1, tr.final_obs, tr.final_state, tr.final_avail, E);
     } else {

@@ -15,8 +15,10 @@
 //    (a team).
 //  * On an end, slot `length` receives Transition::final_obs/final_state and
 //    final_avail (all ones when the transition has no final_avail).
+//  * A truncated episode gets terminated = 0 (1 with
+//    EpisodeBufferConfig::truncation_is_terminal).
 //  * An episode reaching episode_limit without ending is committed as a
-//    truncated fragment (terminated = 0) and the next fragment starts from the
+//    truncated fragment (terminated = 0 always) and the next fragment starts from the
 //    following observation; set episode_limit >= the env's own limit to avoid
 //    that.
 //  * add() does not allocate except when committing (a few tensor ops).

@@ -15,7 +15,8 @@
 //   actions [B, T, A] int64 (discrete) or [B, T, A, action_dim] float
 //   rewards [B, T, A] float (per agent; sum or average for a team reward)
 //   terminated [B, T] float: 1 at the last transition of an episode that truly
-//              ended (0 for truncation, so targets bootstrap from obs[length])
+//              ended (0 for truncation, so targets bootstrap from obs[length],
+//              unless EpisodeBufferConfig::truncation_is_terminal)
 //   filled  [B, T] float: 1 for t < length. This is directly the loss mask
 //           (PyMARL derives the same mask from its filled/terminated fields).
 //   lengths [B] int64
@@ -38,6 +39,11 @@ struct EpisodeBufferConfig {
   int64_t avail_size = 0;  // 0 = no action masks
   bool discrete_actions = true;
   int64_t action_dim = 1;  // box dimensions (ignored for discrete)
+  // Record an env's time-limit truncation as termination (no bootstrap). The
+  // correct target bootstraps; this reproduces code that did not distinguish
+  // them, e.g. EPyMARL's original gym wrapper behind its published MPE, LBF
+  // and RWARE benchmark (all(done) with no episode_limit info).
+  bool truncation_is_terminal = false;
 };
 
 struct EpisodeBatch {
