@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <istream>
 #include <limits>
 #include <ostream>
 
+#include "marl/checkpoint.h"
 #include "marl/error.h"
 #include "marl/rng.h"
 #include "marl/torch/batch_tensors.h"
@@ -51,7 +54,12 @@ ParamSpecList qmix_params() {
       ParamSpec::boolean("standardise_rewards", false,
                          "train on rewards standardised by their running mean/std (EPyMARL)"),
       ParamSpec::string("learning_teams", "",
-                        "comma-separated team names that learn (empty: all); others act randomly"),
+                        "comma-separated team names that learn (empty: all); others act "
+                        "uniformly at random (or play opponent_checkpoint)"),
+      ParamSpec::string("opponent_checkpoint", "",
+                        "a qmix checkpoint file or run directory (relative to the working "
+                        "directory): the teams not in learning_teams play its greedy agent "
+                        "networks, frozen"),
   };
 }
 
@@ -132,24 +140,71 @@ QmixAlgorithm::QmixAlgorithm(const AlgorithmContext& context)
     }
   }
   const LearnerConfig base = config_from(context);
+  const std::string opponents = context.params.get_string("opponent_checkpoint");
   for (int team = 0; team < env.num_teams(); ++team) {
     const std::vector<int> agents = env.team_agents(team);
     if (agents.empty()) continue;
     const bool learns = wanted.empty() || std::find(wanted.begin(), wanted.end(),
                                                     env.teams[team]) != wanted.end();
-    if (!learns) {
+    if (!learns && opponents.empty()) {
       random_teams_.push_back({agents.front(), static_cast<int64_t>(agents.size())});
       continue;
     }
     LearnerConfig c = base;
     c.first_agent = agents.front();
     c.num_agents = static_cast<int64_t>(agents.size());
+    c.frozen = !learns;
     for (int a : agents) c.agent_actions.push_back(env.agents[a].action.n);
-    learners_.push_back(std::make_unique<TeamLearner>(
-        c, derive_seed(context.seed, SeedStream::Algorithm, static_cast<uint64_t>(team))));
-    learner_names_.push_back(env.teams[team]);
+    auto learner = std::make_unique<TeamLearner>(
+        c, derive_seed(context.seed, SeedStream::Algorithm, static_cast<uint64_t>(team)));
+    if (learns) {
+      learners_.push_back(std::move(learner));
+      learner_names_.push_back(env.teams[team]);
+    } else {
+      frozen_.push_back(std::move(learner));
+      frozen_names_.push_back(env.teams[team]);
+    }
   }
+  if (!opponents.empty()) load_frozen_teams(opponents);
   last_metrics_.assign(metric_names().size(), std::numeric_limits<double>::quiet_NaN());
+}
+
+// The non-learning teams play the agent networks they had in another qmix
+// run on the same env (e.g. training hiders against frozen seekers).
+void QmixAlgorithm::load_frozen_teams(const std::string& checkpoint) {
+  const std::string key = "[algorithm] opponent_checkpoint = \"" + checkpoint + "\": ";
+  if (frozen_.empty()) {
+    throw ConfigError(key + "every team learns, so no team plays the checkpoint; name the "
+                      "learning teams in learning_teams");
+  }
+  std::filesystem::path path = checkpoint;
+  if (std::filesystem::is_directory(path)) path /= "checkpoint.bin";
+  std::ifstream in;
+  CheckpointHeader header;
+  try {
+    header = open_checkpoint_state(path, "qmix", in);
+  } catch (const Error& e) {
+    throw ConfigError(key + e.what());
+  }
+  if (header.env != context_.env_name) {
+    throw ConfigError(key + "the checkpoint was trained on env '" + header.env + "', not '" +
+                      context_.env_name + "'");
+  }
+  TorchStateReader r(in);
+  for (size_t i = 0; i < frozen_.size(); ++i) {
+    const std::string prefix = frozen_names_[i] + "/";
+    if (!r.has(prefix + "updates")) {
+      throw ConfigError(key + "the checkpoint holds no agent network for team '" +
+                        frozen_names_[i] + "' (that team did not learn in its run)");
+    }
+    try {
+      frozen_[i]->load_policy(r, prefix);
+    } catch (const Error& e) {
+      throw ConfigError(key + "team '" + frozen_names_[i] + "': " + e.what() +
+                        " (rnn_hidden_dim, obs_last_action and obs_agent_id must match the "
+                        "checkpoint's run)");
+    }
+  }
 }
 
 std::vector<std::string> QmixAlgorithm::metric_names() const {
@@ -164,6 +219,7 @@ std::vector<std::string> QmixAlgorithm::metric_names() const {
 
 void QmixAlgorithm::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
   for (auto& l : learners_) l->act(obs, actions, mode);
+  for (auto& l : frozen_) l->act(obs, actions, mode);
   if (random_teams_.empty()) return;
   torch::NoGradGuard no_grad;
   const BatchTensors bt = batch_tensors(obs);

@@ -4,7 +4,8 @@
 //
 // Each team of the EnvSpec listed in `learning_teams` (default: all) gets its
 // own TeamLearner on its own agents' rewards; the other teams act uniformly at
-// random among their available actions. Discrete actions only.
+// random among their available actions, or, with `opponent_checkpoint`, play
+// another qmix run's agent networks greedily (frozen). Discrete actions only.
 #pragma once
 
 #include <torch/torch.h>
@@ -23,7 +24,8 @@ ParamSpecList qmix_params();
 
 class QmixAlgorithm : public Algorithm {
  public:
-  // Throws ConfigError for box actions, an unknown mixer or team name.
+  // Throws ConfigError for box actions, an unknown mixer or team name, or an
+  // opponent_checkpoint that cannot provide the frozen teams.
   explicit QmixAlgorithm(const AlgorithmContext& context);
 
   std::vector<std::string> metric_names() const override;
@@ -45,9 +47,13 @@ class QmixAlgorithm : public Algorithm {
     int64_t num_agents = 0;
   };
 
+  void load_frozen_teams(const std::string& checkpoint);
+
   AlgorithmContext context_;
   std::vector<std::unique_ptr<TeamLearner>> learners_;
   std::vector<std::string> learner_names_;
+  std::vector<std::unique_ptr<TeamLearner>> frozen_;  // opponent_checkpoint's teams
+  std::vector<std::string> frozen_names_;
   std::vector<RandomTeam> random_teams_;
   torch::Generator random_gen_;
   std::vector<double> last_metrics_;

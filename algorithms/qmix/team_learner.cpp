@@ -101,7 +101,8 @@ void TeamLearner::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
     st.hidden = agent_->initial_hidden(n * E);
     st.last_action = torch::zeros({n, E, A});
   }
-  if (mode == ActMode::Explore) {
+  const bool explore = mode == ActMode::Explore && !config_.frozen;
+  if (explore) {
     bool all_first = bt.is_first.defined() && bt.is_first.all().item<bool>();
     if (!builder_.started() || (all_first && builder_.length(0) > 0)) builder_.start(obs);
   }
@@ -116,7 +117,7 @@ void TeamLearner::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
   auto avail = static_avail_.view({n, 1, A}).expand({n, E, A});
   if (bt.avail.defined()) avail = avail & bt.avail.slice(2, 0, A).to(torch::kBool);
   auto chosen = q.masked_fill(avail.logical_not(), kMaskedQ).argmax(2);  // [n, E]
-  if (mode == ActMode::Explore) {
+  if (explore) {
     const double eps = schedule_.value(t_env_);
     auto random = torch::multinomial(avail.reshape({n * E, A}).to(torch::kFloat), 1, false, act_gen_)
                       .view({n, E});
@@ -267,6 +268,12 @@ void TeamLearner::save(TorchStateWriter& w, const std::string& p) const {
   w.write_int(p + "last_target_update_episode", last_target_update_episode_);
   w.write_int(p + "owed_updates", owed_updates_);
   w.write_int(p + "steps_since_train", steps_since_train_);
+}
+
+void TeamLearner::load_policy(TorchStateReader& r, const std::string& p) {
+  r.read_module(p + "agent", *agent_);
+  explore_ = ActState{};
+  greedy_ = ActState{};
 }
 
 void TeamLearner::load(TorchStateReader& r, const std::string& p) {

@@ -64,6 +64,9 @@ struct LearnerConfig {
   std::string reward_scalarisation = "mean";  // team reward for mixers: mean | sum
   bool standardise_rewards = false;  // EPyMARL: (r - running mean) / running std
   MixerConfig mixing;
+  // A frozen team plays its agent network greedily in every mode (an
+  // opponent loaded with load_policy); it never explores, records or trains.
+  bool frozen = false;
 };
 
 constexpr int kLearnerMetrics = 6;  // loss, td_error_abs, q_taken_mean, target_mean, grad_norm, epsilon
@@ -80,6 +83,8 @@ class TeamLearner {
 
   void save(TorchStateWriter& w, const std::string& prefix) const;
   void load(TorchStateReader& r, const std::string& prefix);
+  // Only the agent network of a checkpointed learner (a frozen opponent).
+  void load_policy(TorchStateReader& r, const std::string& prefix);
 
   // Q-values of every step of `batch`: [B, T+1, n, actions] (no grad).
   torch::Tensor agent_q_values(const EpisodeBatch& batch);
@@ -119,7 +124,7 @@ class TeamLearner {
   EpisodeBuilder builder_;
   LinearSchedule schedule_;
   torch::Tensor static_avail_;  // [n, actions] bool: action < agent's n
-  ActState explore_, greedy_;
+  ActState explore_, greedy_;  // training envs, evaluation envs
   int64_t t_env_ = 0;
   int64_t episodes_ = 0;
   int64_t updates_ = 0;

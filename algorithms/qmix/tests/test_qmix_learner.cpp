@@ -9,6 +9,7 @@
 #include "matrix_games_env.h"
 #include "mixers.h"
 #include "qmix_algorithm.h"
+#include "masked_team_env.h"
 #include "training_loop.h"
 
 using marl::qmix::QmixAlgorithm;
@@ -25,53 +26,6 @@ std::shared_ptr<marl::Environment> two_step() {
   return std::make_shared<marl::matrix_games::MatrixGamesEnv>(
       marl::Params::defaults(marl::matrix_games::matrix_games_params(), {{"game", std::string("two_step")}}));
 }
-
-// Two teams of two agents, four actions, masks that change every step: agent
-// i may only use actions {(t + i) % 4, (t + i + 1) % 4}. Reward: +1 to team 0
-// for action (t + i) % 4. Episodes last 5 steps.
-class MaskedEnv : public marl::Environment {
- public:
-  MaskedEnv() {
-    spec_.teams = {"red", "blue"};
-    for (int i = 0; i < 4; ++i) {
-      marl::AgentSpec a;
-      a.name = "agent_" + std::to_string(i);
-      a.team = i / 2;
-      a.obs_shape = {2};
-      a.action = marl::ActionSpace::discrete(4);
-      spec_.agents.push_back(a);
-    }
-    spec_.state_shape = {1};
-    spec_.has_avail_actions = true;
-    spec_.episode_limit = 5;
-  }
-  const marl::EnvSpec& spec() const override { return spec_; }
-  void reset(uint64_t, const marl::StepOutput& out) override {
-    t_ = 0;
-    write(out);
-  }
-  marl::StepStatus step(const marl::ActionInput& in, const marl::StepOutput& out) override {
-    for (int i = 0; i < 4; ++i) out.agent_reward(i) = (i < 2 && in.agent_discrete(i) == (t_ + i) % 4) ? 1.0f : 0.0f;
-    ++t_;
-    write(out);
-    return {t_ == 5, false};
-  }
-
- private:
-  void write(const marl::StepOutput& out) const {
-    for (int i = 0; i < 4; ++i) {
-      out.agent_obs(i)[0] = static_cast<float>(t_) / 5.0f;
-      out.agent_obs(i)[1] = static_cast<float>(i);
-      uint8_t* m = out.agent_avail(i);
-      for (int a = 0; a < 4; ++a) m[a] = 0;
-      m[(t_ + i) % 4] = 1;
-      m[(t_ + i + 1) % 4] = 1;
-    }
-    out.state[0] = static_cast<float>(t_);
-  }
-  marl::EnvSpec spec_;
-  int t_ = 0;
-};
 
 }  // namespace
 
@@ -115,7 +69,7 @@ TEST_CASE("the QMIX mixer is monotonic in every agent's utility", "[qmix]") {
 }
 
 TEST_CASE("qmix respects available-action masks and leaves other teams random", "[qmix]") {
-  auto make = [] { return std::make_shared<MaskedEnv>(); };
+  auto make = [] { return std::make_shared<marl::qmix::testing::MaskedTeamEnv>(); };
   marl::VectorEnv venv(make, {4, 1, 3, "masked"});
   venv.reset();
   QmixAlgorithm algo(make_context(venv.spec(), 4, 5,
