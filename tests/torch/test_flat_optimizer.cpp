@@ -44,7 +44,11 @@ torch::Tensor loss_of(marl::Mlp& net, const torch::Tensor& x, const torch::Tenso
 // Max over tensors of the relative error ||a - b|| / ||b||. (Per-element
 // relative error is not meaningful here: with clipping active, the norm's
 // float32 summation order differs from torch's, which leaves 1-2 ulp
-// differences that are ~1e-6 of a small bias's largest element.)
+// differences that are ~1e-6 of a small bias's largest element: measured up
+// to 7e-7 on one machine and 1.3e-6 on an AMD EPYC, whose BLAS kernels sum in
+// another order. A wrong update formula is off by 1e-2 or more, so the
+// checks allow kSameArithmetic = 1e-5.)
+constexpr double kSameArithmetic = 1e-5;
 double max_rel_diff(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
   REQUIRE(a.size() == b.size());
   double worst = 0.0;
@@ -120,7 +124,7 @@ TEST_CASE("FlatOptimizer Adam matches torch::optim::Adam + clip_grad_norm_",
   cfg.weight_decay = weight_decay;
   marl::FlatOptimizer flat_opt(flat->parameters(), cfg);
   const Comparison c = compare_trajectories(torch_opt, ref, flat_opt, flat, max_norm, 20);
-  CHECK(c.max_rel_diff < 1e-6);
+  CHECK(c.max_rel_diff < kSameArithmetic);
   CHECK((max_norm < 1.0 ? c.clipped_steps == 20 : c.clipped_steps == 0));
 }
 
@@ -140,7 +144,7 @@ TEST_CASE("FlatOptimizer RMSprop matches torch::optim::RMSprop", "[torch][flat_o
   cfg.weight_decay = weight_decay;
   marl::FlatOptimizer flat_opt(flat->parameters(), cfg);
   const Comparison c = compare_trajectories(torch_opt, ref, flat_opt, flat, 1.0, 20);
-  CHECK(c.max_rel_diff < 1e-6);
+  CHECK(c.max_rel_diff < kSameArithmetic);
   CHECK(c.clipped_steps > 0);
 }
 
