@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -142,19 +141,8 @@ struct MappoAlgorithm::Impl {
       throw ConfigError(key + "every team learns, so no team plays the checkpoint; name the "
                         "learning teams in learning_teams");
     }
-    std::filesystem::path path = cfg.opponent_checkpoint;
-    if (std::filesystem::is_directory(path)) path /= "checkpoint.bin";
     std::ifstream in;
-    CheckpointHeader header;
-    try {
-      header = open_checkpoint_state(path, "mappo", in);
-    } catch (const Error& e) {
-      throw ConfigError(key + e.what());
-    }
-    if (header.env != ctx.env_name) {
-      throw ConfigError(key + "the checkpoint was trained on env '" + header.env + "', not '" +
-                        ctx.env_name + "'");
-    }
+    open_run_checkpoint(cfg.opponent_checkpoint, "mappo", ctx.env_name, key, in);
     TorchStateReader r(in);
     for (size_t k = 0; k < teams.size(); ++k) {
       if (!teams[k].fixed) continue;

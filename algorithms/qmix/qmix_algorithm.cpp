@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <limits>
@@ -177,19 +176,8 @@ void QmixAlgorithm::load_frozen_teams(const std::string& checkpoint) {
     throw ConfigError(key + "every team learns, so no team plays the checkpoint; name the "
                       "learning teams in learning_teams");
   }
-  std::filesystem::path path = checkpoint;
-  if (std::filesystem::is_directory(path)) path /= "checkpoint.bin";
   std::ifstream in;
-  CheckpointHeader header;
-  try {
-    header = open_checkpoint_state(path, "qmix", in);
-  } catch (const Error& e) {
-    throw ConfigError(key + e.what());
-  }
-  if (header.env != context_.env_name) {
-    throw ConfigError(key + "the checkpoint was trained on env '" + header.env + "', not '" +
-                      context_.env_name + "'");
-  }
+  open_run_checkpoint(checkpoint, "qmix", context_.env_name, key, in);
   TorchStateReader r(in);
   for (size_t i = 0; i < frozen_.size(); ++i) {
     const std::string prefix = frozen_names_[i] + "/";

@@ -71,6 +71,26 @@ CheckpointHeader open_checkpoint_state(const std::filesystem::path& path,
   return header;
 }
 
+CheckpointHeader open_run_checkpoint(const std::filesystem::path& path,
+                                     const std::string& expected_algorithm,
+                                     const std::string& expected_env,
+                                     const std::string& config_key, std::ifstream& in) {
+  std::filesystem::path file = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) file /= "checkpoint.bin";
+  CheckpointHeader header;
+  try {
+    header = open_checkpoint_state(file, expected_algorithm, in);
+  } catch (const Error& e) {
+    throw ConfigError(config_key + e.what());
+  }
+  if (header.env != expected_env) {
+    throw ConfigError(config_key + "the checkpoint was trained on env '" + header.env +
+                      "', not '" + expected_env + "'");
+  }
+  return header;
+}
+
 CheckpointHeader load_checkpoint(const std::filesystem::path& path,
                                  const std::string& expected_algorithm, Algorithm& algorithm) {
   std::ifstream in;

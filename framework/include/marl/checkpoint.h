@@ -41,6 +41,16 @@ CheckpointHeader read_checkpoint_header(const std::filesystem::path& path);
 CheckpointHeader open_checkpoint_state(const std::filesystem::path& path,
                                        const std::string& expected_algorithm, std::ifstream& in);
 
+// For an algorithm reading another run's state (a frozen opponent): `path`
+// is a checkpoint file or a run directory (its checkpoint.bin). Like
+// open_checkpoint_state, and also checks that the run was on `expected_env`;
+// every failure is a ConfigError starting with `config_key` (the parameter
+// that named the path, e.g. `[algorithm] opponent_checkpoint = "...": `).
+CheckpointHeader open_run_checkpoint(const std::filesystem::path& path,
+                                     const std::string& expected_algorithm,
+                                     const std::string& expected_env,
+                                     const std::string& config_key, std::ifstream& in);
+
 // Checks that the checkpoint was made by `expected_algorithm` and loads it.
 CheckpointHeader load_checkpoint(const std::filesystem::path& path,
                                  const std::string& expected_algorithm, Algorithm& algorithm);
