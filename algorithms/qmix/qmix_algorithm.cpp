@@ -153,6 +153,9 @@ QmixAlgorithm::QmixAlgorithm(const AlgorithmContext& context)
     c.first_agent = agents.front();
     c.num_agents = static_cast<int64_t>(agents.size());
     c.frozen = !learns;
+    // A frozen team never records: a one-episode ring instead of reserving
+    // buffer_size episodes (gigabytes for large observations).
+    if (c.frozen) c.buffer_size = 1;
     for (int a : agents) c.agent_actions.push_back(env.agents[a].action.n);
     auto learner = std::make_unique<TeamLearner>(
         c, derive_seed(context.seed, SeedStream::Algorithm, static_cast<uint64_t>(team)));
