@@ -1,5 +1,5 @@
 // Single-thread throughput of hide_and_seek (GHNS v1) with uniformly random
-// actions, and the random policy's episode metrics (SPEC §10 baseline).
+// actions, and the random policy's episode metrics (docs/hide-and-seek.md §14 baseline).
 //
 //   bench_hide_and_seek [seconds per measurement, default 2] [episodes for metrics, default 2000]
 //

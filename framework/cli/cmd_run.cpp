@@ -1,10 +1,14 @@
+#include <algorithm>
+#include <cmath>
 #include <ctime>
+#include <iomanip>
 #include <iostream>
+
+#include <spdlog/fmt/fmt.h>
 
 #include "commands.h"
 #include "marl/experiment.h"
 #include "marl/interrupt.h"
-#include "marl/metrics_csv.h"
 #include "marl/progress.h"
 #include "marl/trainer.h"
 
@@ -18,6 +22,7 @@ struct RunArgs {
   int64_t seed = -1;
   std::string out;
   bool no_progress = false;
+  bool no_hints = false;
 };
 
 std::string timestamp() {
@@ -25,6 +30,40 @@ std::string timestamp() {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y%m%d-%H%M%S", std::localtime(&now));
   return buffer;
+}
+
+// The end of a run, for a reader who has not met marl before: how the trained
+// policy did against the baseline on the same evaluation episodes.
+void print_evaluation(const Experiment& experiment, const TrainSummary& summary) {
+  if (summary.eval_episodes == 0) return;
+  const std::string algorithm = experiment.config.algorithm_plugin;
+  const std::string baseline = experiment.config.run.get_string("eval_baseline");
+  const bool compared = !std::isnan(summary.baseline_return);
+  const std::string trained_label = algorithm + " (trained, greedy)";
+  const std::string baseline_label = baseline + " (baseline)";
+  const size_t width = std::max(trained_label.size(), compared ? baseline_label.size() : 0) + 3;
+  std::cout << "evaluation, " << summary.eval_episodes
+            << " episodes (mean return per agent; higher is better):\n"
+            << "  " << std::left << std::setw(static_cast<int>(width)) << trained_label
+            << fmt::format("{:.4g}", summary.eval_return) << "   eval.csv\n";
+  if (!compared) return;
+  const double gap = summary.eval_return - summary.baseline_return;
+  std::cout << "  " << std::setw(static_cast<int>(width)) << baseline_label
+            << fmt::format("{:.4g}", summary.baseline_return) << "   eval_baseline.csv (the same episodes)\n"
+            << std::right << "  " << algorithm << (gap >= 0 ? " is ahead of " : " is behind ") << baseline
+            << " by " << fmt::format("{:.3g}", std::fabs(gap)) << '\n';
+}
+
+// `run_dir`: one seed's run; `runs_dir`: the folder holding this invocation's runs.
+void print_next_commands(const GlobalOptions& global, const std::filesystem::path& run_dir,
+                         const std::filesystem::path& runs_dir, bool evaluated) {
+  const std::string& marl = global.program;
+  std::cout << "next:\n"
+            << "  " << marl << " eval " << run_dir.string() << " --episodes 1 --render   watch the trained policy play\n"
+            << "  " << marl << " compare " << runs_dir.string()
+            << "   final returns of the runs in that folder, grouped by experiment\n"
+            << "  " << marl << " run experiments/<folder>/<file>.toml   another experiment (ls experiments/)\n";
+  if (!evaluated) std::cout << "  (set [run].eval_episodes for a greedy evaluation at the end of the run)\n";
 }
 
 int run(const RunArgs& args, const GlobalOptions& global) {
@@ -45,15 +84,22 @@ int run(const RunArgs& args, const GlobalOptions& global) {
     options.run_dir = seeds.size() == 1 ? base : base / ("seed_" + std::to_string(seed));
     options.live_progress = !args.no_progress && ProgressReporter::stdout_is_terminal();
     const TrainSummary summary = train(experiment, options);
-    std::cout << "run " << options.run_dir.string() << ": " << summary.env_steps << " env steps, "
-              << summary.episodes << " episodes, " << summary.updates << " updates, "
-              << MetricsCsv::format(static_cast<double>(static_cast<int64_t>(summary.steps_per_second)))
-              << " env steps/s, final mean return " << MetricsCsv::format(summary.final_return) << '\n';
+    std::cout << fmt::format(
+        "run {}: {} env steps in {:.0f} s ({:.0f} env steps/s), {} episodes, {} updates; mean return per "
+        "agent of the last logged training episodes {:.4g}\n",
+        options.run_dir.string(), summary.env_steps, summary.wall_seconds, summary.steps_per_second,
+        summary.episodes, summary.updates, summary.final_return);
     if (summary.interrupted) {
       std::cout << "interrupted: " << options.run_dir.string()
                 << " holds the metrics and a checkpoint up to that step\n";
       return 128 + InterruptGuard::signal_number();
     }
+    print_evaluation(experiment, summary);
+  }
+  if (!args.no_hints) {
+    const std::filesystem::path first = seeds.size() == 1 ? base : base / ("seed_" + std::to_string(seeds[0]));
+    const std::filesystem::path folder = seeds.size() == 1 && base.has_parent_path() ? base.parent_path() : base;
+    print_next_commands(global, first, folder, experiment.config.run.get_int("eval_episodes") > 0);
   }
   return 0;
 }
@@ -70,6 +116,7 @@ void add_run_command(CLI::App& app, const GlobalOptions& global, Command& select
   cmd->add_option("--out", args->out,
                   "run directory (default runs/<name>-<time>; with several seeds, one seed_<n> folder each)");
   cmd->add_flag("--no-progress", args->no_progress, "plain log lines even on a terminal");
+  cmd->add_flag("--no-hints", args->no_hints, "do not print the next commands to try at the end");
   cmd->callback([args, &global, &selected] { selected = [args, &global] { return run(*args, global); }; });
 }
 

@@ -15,6 +15,7 @@
 namespace marl::cli {
 
 struct GlobalOptions {
+  std::string program = "marl";  // argv[0], so printed next commands can be pasted as they are
   std::vector<std::string> plugin_dirs;
   PluginRegistry registry() const;
 };

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", MARL_VERSION);
   marl::cli::GlobalOptions global;
+  if (argc > 0 && argv[0] != nullptr && *argv[0] != '\0') global.program = argv[0];
   app.add_option("--plugin-dir", global.plugin_dirs,
                  "extra folder to search for plugins (repeatable; also MARL_PLUGIN_PATH)")
       ->type_name("DIR");

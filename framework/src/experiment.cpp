@@ -1,5 +1,6 @@
 #include "marl/experiment.h"
 
+#include "marl/error.h"
 #include "marl/rng.h"
 #include "marl/thread_pool.h"
 
@@ -15,6 +16,14 @@ Experiment Experiment::load(const std::filesystem::path& file,
   experiment.algorithm_plugin = registry.load(PluginKind::Algorithm, document.algorithm_plugin());
   experiment.config =
       document.resolve(experiment.env_plugin->params(), experiment.algorithm_plugin->params());
+  const std::string baseline = experiment.config.run.get_string("eval_baseline");
+  if (!baseline.empty()) {
+    try {
+      experiment.baseline_plugin = registry.load(PluginKind::Algorithm, baseline);
+    } catch (const PluginError& e) {
+      throw PluginError(document.location_of("run", "eval_baseline") + ": [run].eval_baseline: " + e.what());
+    }
+  }
   experiment.name = experiment.config.run.get_string("name");
   if (experiment.name.empty()) experiment.name = file.stem().string();
   return experiment;
@@ -42,6 +51,13 @@ AlgorithmContext Experiment::algorithm_context(const EnvSpec& spec, int num_envs
   const int threads = static_cast<int>(config.run.get_int("torch_threads"));
   context.threads = threads == 0 ? ThreadPool::hardware_threads() : threads;
   context.params = config.algorithm;
+  return context;
+}
+
+AlgorithmContext Experiment::baseline_context(const EnvSpec& spec, int num_envs, uint64_t seed) const {
+  AlgorithmContext context = algorithm_context(spec, num_envs, seed);
+  context.seed = derive_seed(seed, SeedStream::Baseline);
+  context.params = Params::defaults(baseline_plugin->params());
   return context;
 }
 

@@ -182,6 +182,10 @@ const ParamSpecList& run_param_specs() {
           .range(0, std::nullopt),
       ParamSpec::integer("eval_episodes", 0, "greedy evaluation episodes at the end of the run")
           .range(0, std::nullopt),
+      ParamSpec::string("eval_baseline", "",
+                        "algorithm plugin (e.g. \"random\") played with its default parameters on the same "
+                        "evaluation episodes as the trained policy, for comparison (eval_baseline.csv); "
+                        "empty means none"),
   };
   return specs;
 }
@@ -214,6 +218,10 @@ ExperimentDocument ExperimentDocument::parse(const std::string& toml_text, const
 const std::string& ExperimentDocument::source_name() const { return impl_->tree.source_name; }
 
 std::string ExperimentDocument::env_plugin() const { return plugin_of(impl_->tree, kEnvSection); }
+
+std::string ExperimentDocument::location_of(const std::string& table, const std::string& key) const {
+  return impl_->tree.location_of({table, key});
+}
 
 std::string ExperimentDocument::algorithm_plugin() const {
   return plugin_of(impl_->tree, kAlgorithmSection);

@@ -1,5 +1,6 @@
 #include "marl/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -37,6 +38,21 @@ void prepare_run_dir(const std::filesystem::path& dir) {
   if (ec) throw Error("cannot create run directory " + dir.string() + ": " + ec.message());
 }
 
+// Plays `options.episodes` greedy episodes and writes their means to `file`
+// (a header row and one value row: what eval.csv and eval_baseline.csv hold).
+EpisodeStats evaluate_to_csv(const Experiment& experiment, Algorithm& algorithm, const EvalOptions& options,
+                             const std::filesystem::path& file) {
+  EpisodeStats result = evaluate(experiment.env_factory(), algorithm, options);
+  std::ostringstream csv_text;
+  csv_text << "episodes";
+  for (const auto& name : result.column_names()) csv_text << ',' << name;
+  csv_text << '\n' << result.count();
+  for (double v : result.column_values()) csv_text << ',' << MetricsCsv::format(v);
+  csv_text << '\n';
+  write_file_atomic(file, csv_text.str());
+  return result;
+}
+
 // Sums of the algorithm's train() metrics over one log interval.
 struct TrainMetricSums {
   std::vector<double> sum;
@@ -66,6 +82,20 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
   std::shared_ptr<Algorithm> algorithm = experiment.algorithm_plugin->make_algorithm(
       experiment.algorithm_context(envs.spec(), envs.num_envs(), options.seed));
   const std::vector<std::string> train_names = algorithm->metric_names();
+
+  // The baseline plays the same evaluation episodes (same env count and
+  // seeds) as the trained policy; built here so that a baseline unable to
+  // play this env fails before the run directory exists.
+  EvalOptions eval;
+  eval.episodes = eval_episodes;
+  eval.num_envs = std::max(1, std::min(envs.num_envs(), eval_episodes));
+  eval.seed = options.seed;
+  eval.env_name = experiment.config.env_plugin;
+  std::shared_ptr<Algorithm> baseline;
+  if (experiment.baseline_plugin && eval_episodes > 0) {
+    baseline = experiment.baseline_plugin->make_algorithm(
+        experiment.baseline_context(envs.spec(), eval.num_envs, options.seed));
+  }
 
   prepare_run_dir(options.run_dir);
   write_file_atomic(options.run_dir / "config.toml", experiment.config_toml(options.seed));
@@ -118,7 +148,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       csv.append(row);
       summary.final_return = stats.mean_return();
       std::ostringstream text;
-      text << "episodes " << summary.episodes << ", return " << MetricsCsv::format(stats.mean_return());
+      text << "episodes " << summary.episodes << ", return " << fmt::format("{:.4g}", stats.mean_return());
       progress.interval(steps, rate, text.str());
       stats.clear();
       train_sums.clear();
@@ -172,23 +202,19 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     summary.steps_per_second = summary.wall_seconds > 0 ? summary.env_steps / summary.wall_seconds : 0;
 
     if (eval_episodes > 0 && !summary.interrupted) {
-      EvalOptions eval;
-      eval.episodes = eval_episodes;
-      eval.num_envs = envs.num_envs();
-      eval.seed = options.seed;
-      eval.env_name = experiment.config.env_plugin;
-      EpisodeStats result = evaluate(experiment.env_factory(), *algorithm, eval);
-      std::ostringstream csv_text;
-      const auto names = result.column_names();
-      const auto values = result.column_values();
-      csv_text << "episodes";
-      for (const auto& name : names) csv_text << ',' << name;
-      csv_text << '\n' << result.count();
-      for (double v : values) csv_text << ',' << MetricsCsv::format(v);
-      csv_text << '\n';
-      write_file_atomic(options.run_dir / "eval.csv", csv_text.str());
+      const EpisodeStats result = evaluate_to_csv(experiment, *algorithm, eval, options.run_dir / "eval.csv");
+      summary.eval_episodes = result.count();
+      summary.eval_return = result.mean_return();
       logger().info("greedy evaluation over {} episodes: mean return {}", result.count(),
                     MetricsCsv::format(result.mean_return()));
+      if (baseline) {
+        const EpisodeStats base =
+            evaluate_to_csv(experiment, *baseline, eval, options.run_dir / "eval_baseline.csv");
+        summary.baseline_return = base.mean_return();
+        logger().info("baseline '{}' on the same {} episodes: mean return {}",
+                      experiment.config.run.get_string("eval_baseline"), base.count(),
+                      MetricsCsv::format(base.mean_return()));
+      }
     }
   } catch (const std::exception& e) {
     status.status = "failed";

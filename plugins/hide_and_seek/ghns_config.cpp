@@ -154,7 +154,7 @@ GhnsConfig config_from_params(const Params& params) {
                            " steps) must be shorter than horizon (" + std::to_string(c.horizon) + ")");
   if (c.scenario == Scenario::Quadrant) {
     if (c.width != c.height)
-      fail("width", "the quadrant scenario needs a square grid (SPEC §13.2), got " +
+      fail("width", "the quadrant scenario needs a square grid (docs/hide-and-seek.md §5.1), got " +
                         std::to_string(c.width) + "x" + std::to_string(c.height));
     // The horizontal wall has offsets 0..q-1 and s = 1 + below(q-1-door_size) needs >= 1 choice.
     const int q = c.width / 2;

@@ -1,4 +1,4 @@
-// GHNS v1 configuration: the keys of SPEC §2 (plus prep_fraction) as plugin
+// GHNS v1 configuration: the keys of docs/hide-and-seek.md §3 as plugin
 // parameters, and their validated, resolved form used by the game code.
 #pragma once
 
@@ -67,7 +67,7 @@ ParamSpecList hide_and_seek_params();
 GhnsConfig config_from_params(const Params& params);
 
 // ceil(prep_fraction * horizon) without the float trap of 0.4*80 = 32.000...01
-// (SPEC §13.4): a product within rounding noise of an integer is that integer.
+// (§3 there): a product within rounding noise of an integer is that integer.
 int resolve_prep_steps(int prep_steps, double prep_fraction, int horizon);
 
 const char* scenario_name(Scenario scenario);

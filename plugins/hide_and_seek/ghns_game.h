@@ -1,5 +1,5 @@
-// GHNS v1 rules: reset (§4, via MapGenerator), step (§5), vision matrix (§6)
-// and rewards (§7). Integer game logic; rewards are float32. After
+// GHNS v1 rules: reset (docs/hide-and-seek.md §5, via MapGenerator), step (§7-8),
+// vision matrix (§9) and rewards (§10). Integer game logic; rewards are float32. After
 // construction nothing here allocates: reset() and step() reuse buffers.
 #pragma once
 
@@ -13,7 +13,7 @@
 
 namespace marl::hide_and_seek {
 
-// What happened during one step, for the episode metrics (§10, §13.9).
+// What happened during one step, for the episode metrics (§14 there).
 struct StepEvents {
   int box_moves = 0;   // one-cell box displacements
   int ramp_moves = 0;

@@ -1,4 +1,4 @@
-// Episode generation (SPEC §4): walls and doors of the scenario, then agents,
+// Episode generation (docs/hide-and-seek.md §5): walls and doors of the scenario, then agents,
 // facings, boxes and ramps, drawing from the episode's SplitMix64 in exactly
 // the specified order so that a seed reproduces the reference maps.
 #pragma once
@@ -19,7 +19,7 @@ class MapGenerator {
   void allocate(GameState& state) const;
 
   // Fills `state` for a new episode (t = 0). A placement with no free cell
-  // restarts from the walls with the same stream (§4.5); after 100 restarts
+  // restarts from the walls with the same stream (§5.4 there); after 100 restarts
   // throws marl::ConfigError (the grid is too small for the agents/objects).
   void generate(SplitMix64& rng, GameState& state);
 

@@ -1,4 +1,4 @@
-// Episode metrics (SPEC §10 and §13.9): the phase signals of the paper
+// Episode metrics (docs/hide-and-seek.md §14): the phase signals of the paper
 // (hidden fraction, box/ramp use, locking, climbing), with snapshots taken
 // after the last preparation step (_prep) and after the last step (_end).
 #pragma once

@@ -7,7 +7,7 @@ namespace marl::hide_and_seek {
 
 namespace {
 
-// SPEC §13.11: ratios in double, then rounded once to float32.
+// docs/hide-and-seek.md §12: ratios in double, then rounded once to float32.
 float ratio(int num, int den) { return static_cast<float>(static_cast<double>(num) / static_cast<double>(den)); }
 
 enum : uint16_t {

@@ -1,4 +1,4 @@
-// Observation and global-state layout (SPEC §8).
+// Observation and global-state layout (docs/hide-and-seek.md §12-13).
 //
 // Agent observation (float32, obs_size() values):
 //   10 channels x (2V+1)^2 window cells (channel-major, row v, column u), then

@@ -1,4 +1,4 @@
-// GHNS v1 game state (SPEC §3): static walls and doors, boxes and ramps, agents,
+// GHNS v1 game state (docs/hide-and-seek.md §2): static walls and doors, boxes and ramps, agents,
 // plus cell -> occupant lookup grids kept in sync by the game.
 #pragma once
 
@@ -11,7 +11,7 @@ enum WallType : uint8_t { kFloor = 0, kInnerWall = 1, kOuterWall = 2 };
 enum ObjectKind : uint8_t { kBox = 0, kRamp = 1 };
 enum Team : uint8_t { kHiders = 0, kSeekers = 1 };
 
-// SPEC §1 directions; index 0 is STAY.
+// docs/hide-and-seek.md §2 directions; index 0 is STAY.
 enum Direction : int { kStay = 0, kNorth = 1, kEast = 2, kSouth = 3, kWest = 4 };
 constexpr int kDirX[5] = {0, 0, 1, 0, -1};
 constexpr int kDirY[5] = {0, -1, 0, 1, 0};

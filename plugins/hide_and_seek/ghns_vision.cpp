@@ -8,7 +8,7 @@ namespace marl::hide_and_seek {
 
 namespace {
 
-// SPEC §6 Bresenham from (0,0) to (dx,dy): the cells strictly between, in
+// docs/hide-and-seek.md §9: Bresenham from (0,0) to (dx,dy): the cells strictly between, in
 // order (the target itself is never a blocker).
 void bresenham_intermediates(int dx, int dy, std::vector<std::pair<int, int>>& cells) {
   cells.clear();

@@ -1,4 +1,4 @@
-// Vision (SPEC §6): view cone, optional range, and Bresenham line of sight.
+// Vision (docs/hide-and-seek.md §9): view cone, optional range, and Bresenham line of sight.
 //
 // A ray depends only on the offset (dx, dy), so every ray is precomputed once.
 // Full-grid visibility (needed every step for the seekers' plane of the

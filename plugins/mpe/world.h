@@ -2,7 +2,7 @@
 // point masses on a plane with damped double-integrator dynamics and soft
 // contact forces. Every expression is evaluated in the same order, in IEEE
 // double, as the Python reference so that recordings replay bit for bit
-// (see /work/shared/reference/mpe/SPEC.md §1-2 and §5); keep it that way when
+// (docs/mpe.md, sections 1, 3 and "Floating-point rules"); keep it that way when
 // editing: no std::hypot, no reassociation, no FMA (-ffp-contract=off).
 #pragma once
 

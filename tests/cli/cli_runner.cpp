@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -39,6 +40,30 @@ std::filesystem::path write_text(const std::filesystem::path& dir, const std::st
   return path;
 }
 
+namespace {
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream fields(line);
+  std::string cell;
+  while (std::getline(fields, cell, ',')) cells.push_back(cell);
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
+}
+}  // namespace
+
+double csv_last_value(const std::filesystem::path& file, const std::string& column) {
+  std::ifstream in(file);
+  std::string header, line, last;
+  if (!std::getline(in, header)) return std::nan("");
+  while (std::getline(in, line))
+    if (!line.empty()) last = line;
+  const std::vector<std::string> names = split_csv_line(header);
+  const std::vector<std::string> values = split_csv_line(last);
+  for (size_t i = 0; i < names.size() && i < values.size(); ++i)
+    if (names[i] == column) return std::stod(values[i]);
+  return std::nan("");
+}
+
 std::string metrics_without_wall_clock(const std::filesystem::path& run_dir) {
   std::ifstream in(run_dir / "metrics.csv");
   std::string line;
@@ -46,11 +71,7 @@ std::string metrics_without_wall_clock(const std::filesystem::path& run_dir) {
   std::vector<bool> keep;
   bool header = true;
   while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream fields(line);
-    std::string cell;
-    while (std::getline(fields, cell, ',')) cells.push_back(cell);
-    if (!line.empty() && line.back() == ',') cells.emplace_back();
+    const std::vector<std::string> cells = split_csv_line(line);
     if (header) {
       for (const auto& name : cells) keep.push_back(name != "wall_s" && name != "steps_per_s");
       header = false;

@@ -21,6 +21,10 @@ std::filesystem::path scratch_dir(const std::string& name);
 std::filesystem::path write_text(const std::filesystem::path& dir, const std::string& name,
                                  const std::string& text);
 
+// The value of `column` in the last row of a CSV file with a header row
+// (metrics.csv, eval.csv); NaN when the file or the column is missing.
+double csv_last_value(const std::filesystem::path& file, const std::string& column);
+
 // metrics.csv without its wall-clock columns (wall_s, steps_per_s).
 std::string metrics_without_wall_clock(const std::filesystem::path& run_dir);
 

@@ -142,3 +142,14 @@ TEST_CASE("unknown command line options exit with code 2", "[cli][errors]") {
   CHECK(run_cli("run --frobnicate x.toml").exit_code == 2);
   CHECK(run_cli("").exit_code == 2);
 }
+
+TEST_CASE("an unknown eval_baseline is refused before the run starts, naming where it was set",
+          "[cli][errors]") {
+  const BadCase c = run_bad("bad_baseline",
+                            "[run]\nenv_steps = 100\neval_episodes = 4\neval_baseline = \"randon\"\n"
+                            "[env]\nplugin = \"matrix_games\"\n[algorithm]\nplugin = \"random\"\n");
+  expect_clean_refusal(c);
+  CHECK_THAT(c.result.output, Catch::Contains("bad.toml:4:"));
+  CHECK_THAT(c.result.output, Catch::Contains("[run].eval_baseline"));
+  CHECK_THAT(c.result.output, Catch::Contains("did you mean 'random'"));
+}

@@ -148,3 +148,37 @@ TEST_CASE("a terminated run keeps its metrics and a usable checkpoint", "[cli]")
   INFO(eval.output);
   CHECK(eval.exit_code == 0);
 }
+
+TEST_CASE("eval_baseline plays the same evaluation episodes and the run ends with a summary",
+          "[cli]") {
+  const fs::path dir = marl::testing::scratch_dir("baseline") / "run";
+  const auto result = run_cli(quiet_run(kTwoStep + " --set run.env_steps=400 --set run.eval_episodes=40" +
+                                        " --set run.eval_baseline=random --out " + dir.string()));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  // Both evaluations have the same layout and the same 40 episodes.
+  std::ifstream eval(dir / "eval.csv"), baseline(dir / "eval_baseline.csv");
+  std::string eval_header, baseline_header;
+  REQUIRE(std::getline(eval, eval_header));
+  REQUIRE(std::getline(baseline, baseline_header));
+  CHECK(eval_header == baseline_header);
+  CHECK(marl::testing::csv_last_value(dir / "eval.csv", "episodes") == 40);
+  CHECK(marl::testing::csv_last_value(dir / "eval_baseline.csv", "episodes") == 40);
+  // Two independent uniform policies on the two-step game: both near 4.75.
+  const double base = marl::testing::csv_last_value(dir / "eval_baseline.csv", "return_mean");
+  CHECK(base == Approx(4.75).margin(0.8));
+  // The summary a newcomer reads, and the next commands with this run's folder.
+  CHECK_THAT(result.output, Catch::Contains("evaluation, 40 episodes (mean return per agent"));
+  CHECK_THAT(result.output, Catch::Contains("random (trained, greedy)"));
+  CHECK_THAT(result.output, Catch::Contains("random (baseline)"));
+  CHECK_THAT(result.output, Catch::Contains("next:"));
+  CHECK_THAT(result.output, Catch::Contains(" eval " + dir.string() + " --episodes 1 --render"));
+  CHECK_THAT(result.output, Catch::Contains(" compare " + dir.parent_path().string()));
+  // --no-hints drops the next commands, not the summary.
+  const auto hushed = run_cli(quiet_run(kTwoStep + " --no-hints --set run.env_steps=400 --set run.eval_episodes=4" +
+                                        " --set run.eval_baseline=random --out " + (dir.string() + "2")));
+  INFO(hushed.output);
+  REQUIRE(hushed.exit_code == 0);
+  CHECK_THAT(hushed.output, Catch::Contains("random (baseline)"));
+  CHECK_THAT(hushed.output, !Catch::Contains("next:"));
+}

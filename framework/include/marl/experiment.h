@@ -19,6 +19,7 @@ struct Experiment {
   ExperimentDocument::Resolved config;
   std::shared_ptr<LoadedPlugin> env_plugin;
   std::shared_ptr<LoadedPlugin> algorithm_plugin;
+  std::shared_ptr<LoadedPlugin> baseline_plugin;  // [run].eval_baseline; null when empty
 
   // Loads the plugins named by the file, then validates every key.
   static Experiment load(const std::filesystem::path& file, const std::vector<std::string>& overrides,
@@ -32,6 +33,8 @@ struct Experiment {
 
   // A context for the algorithm playing this env with `num_envs` copies.
   AlgorithmContext algorithm_context(const EnvSpec& spec, int num_envs, uint64_t seed) const;
+  // The same for the baseline policy: its plugin's default parameters, its own seed stream.
+  AlgorithmContext baseline_context(const EnvSpec& spec, int num_envs, uint64_t seed) const;
 
   // The resolved config as TOML with [run].seed set to `seed` (what a run dir keeps).
   std::string config_toml(uint64_t seed) const;

@@ -49,6 +49,8 @@ class ExperimentDocument {
   // [env].plugin / [algorithm].plugin; ConfigError if missing or not a string.
   std::string env_plugin() const;
   std::string algorithm_plugin() const;
+  // Where a key was set ("file:line:col" or "--set ..."), else where its table or the file starts.
+  std::string location_of(const std::string& table, const std::string& key) const;
 
   // Validates [run] against run_param_specs(), [env] and [algorithm] against
   // the plugins' specs, and rejects unknown top-level keys/tables.

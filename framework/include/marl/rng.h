@@ -46,6 +46,7 @@ enum class SeedStream : uint64_t {
   Env = 1,
   Algorithm = 2,
   Eval = 3,
+  Baseline = 4,  // the comparison policy of [run].eval_baseline
 };
 
 inline uint64_t derive_seed(uint64_t seed, SeedStream stream, uint64_t index = 0) {

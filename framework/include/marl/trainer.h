@@ -4,6 +4,8 @@
 //   <run_dir>/metrics.csv   one row per log interval
 //   <run_dir>/log.txt       the run's log
 //   <run_dir>/checkpoint.bin  latest checkpoint (atomically replaced)
+//   <run_dir>/eval.csv      greedy evaluation ([run].eval_episodes > 0)
+//   <run_dir>/eval_baseline.csv  [run].eval_baseline on the same episodes
 //   <run_dir>/run.json      status: "running", then "completed", "failed" or
 //                           "interrupted" (Ctrl-C/SIGTERM: last row and a
 //                           checkpoint are written first, no evaluation)
@@ -13,6 +15,7 @@
 // exists only for runs that started; run.json tells whether it finished.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 
@@ -33,6 +36,9 @@ struct TrainSummary {
   double wall_seconds = 0.0;
   double steps_per_second = 0.0;
   double final_return = 0.0;  // mean return over the last log interval (NaN if none)
+  int eval_episodes = 0;            // greedy evaluation episodes played at the end (0: none)
+  double eval_return = NAN;         // their mean return over all agents
+  double baseline_return = NAN;     // [run].eval_baseline's on the same episodes (NaN: none)
   bool interrupted = false;   // stopped by SIGINT/SIGTERM (see interrupt.h); checkpoint written
 };
 

@@ -6,15 +6,14 @@
 #include <stdexcept>
 
 #include "ghns_config.h"
+#include "reference_data.h"
 
 namespace marl::hide_and_seek::testing {
 
 using marl::testing::JsonValue;
 
 std::string reference_file() {
-  const char* dir = std::getenv("MARL_REFERENCE_DIR");
-  return std::string(dir != nullptr && *dir != '\0' ? dir : "../shared/reference") +
-         "/hide_and_seek/ghns_v1.jsonl";
+  return marl::testing::reference_file("hide_and_seek", "ghns_v1.jsonl", MARL_REFERENCE_DATA_DIR);
 }
 
 Params params_from_recorded_config(const JsonValue& config) {

@@ -12,7 +12,7 @@
 
 namespace marl::hide_and_seek::testing {
 
-// $MARL_REFERENCE_DIR (default ../shared/reference)/hide_and_seek/ghns_v1.jsonl
+// tests/data/ghns_v1.jsonl, or $MARL_REFERENCE_DIR/hide_and_seek/ghns_v1.jsonl (reference_data.h)
 std::string reference_file();
 
 // Plugin params from a recorded "config" object (null restrict_rect = []).

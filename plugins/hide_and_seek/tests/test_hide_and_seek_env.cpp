@@ -1,6 +1,6 @@
 // The env adapter and configuration: spec sizes, parameters, RNG known
 // answers, rendering, the generic conformance check, and the uniform-random
-// baseline of SPEC §10.
+// baseline of docs/hide-and-seek.md §14.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -41,7 +41,7 @@ struct Buffers {
 
 }  // namespace
 
-TEST_CASE("hide_and_seek: SplitMix64 gives the known answers of SPEC §1", "[hide_and_seek]") {
+TEST_CASE("hide_and_seek: SplitMix64 gives the known answers of the docs (§4)", "[hide_and_seek]") {
   marl::SplitMix64 rng(0);
   CHECK(rng.next() == 0xE220A8397B1DCDAFULL);
   CHECK(rng.next() == 0x6E789E6AA1B965F4ULL);
@@ -58,7 +58,7 @@ TEST_CASE("hide_and_seek: prep_steps = -1 resolves to ceil(prep_fraction * horiz
   CHECK(hns::resolve_prep_steps(12, 0.4, 80) == 12);
 }
 
-TEST_CASE("hide_and_seek: the default quadrant spec matches SPEC §8 sizes", "[hide_and_seek]") {
+TEST_CASE("hide_and_seek: the default quadrant spec has the documented sizes (§12-13)", "[hide_and_seek]") {
   HideAndSeekEnv env(params_with());
   const marl::EnvSpec& spec = env.spec();
   REQUIRE(spec.num_agents() == 4);
@@ -87,7 +87,7 @@ TEST_CASE("hide_and_seek: the default quadrant spec matches SPEC §8 sizes", "[h
   CHECK(rooms.config().prep_steps == 96);
 }
 
-TEST_CASE("hide_and_seek: every SPEC §2 key is a documented parameter", "[hide_and_seek]") {
+TEST_CASE("hide_and_seek: every documented key (§3) is a parameter", "[hide_and_seek]") {
   const marl::ParamSpecList specs = hns::hide_and_seek_params();
   const char* keys[] = {"width", "height", "scenario", "n_hiders", "n_seekers", "n_boxes_min", "n_boxes_max",
                         "n_ramps", "horizon", "prep_steps", "prep_fraction", "door_size", "p_door_dropout",
@@ -116,7 +116,7 @@ TEST_CASE("hide_and_seek: inconsistent configurations are ConfigErrors naming th
   CHECK_THROWS_AS(HideAndSeekEnv(params_with({{"prep_steps", int64_t{80}}})), marl::ConfigError);
   CHECK_THROWS_AS(HideAndSeekEnv(params_with({{"door_size", int64_t{7}}})), marl::ConfigError);
   CHECK_NOTHROW(HideAndSeekEnv(params_with({{"door_size", int64_t{6}}})));
-  // Too crowded to place: reported at reset, after the restarts of SPEC §4.5.
+  // Too crowded to place: reported at reset, after the restarts of docs/hide-and-seek.md §5.4.
   HideAndSeekEnv crowded(params_with({{"scenario", std::string("empty")}, {"width", int64_t{4}}, {"height", int64_t{4}},
                                       {"n_boxes_min", int64_t{3}}, {"n_boxes_max", int64_t{3}}}));
   Buffers buffers(crowded.spec());
@@ -186,7 +186,7 @@ TEST_CASE("hide_and_seek: passes the env conformance check", "[hide_and_seek][co
   }
 }
 
-TEST_CASE("hide_and_seek: a uniform random policy hides about 0.447 of the seek phase (SPEC §10)", "[hide_and_seek][baseline]") {
+TEST_CASE("hide_and_seek: a uniform random policy hides about 0.447 of the seek phase (docs §14)", "[hide_and_seek][baseline]") {
   HideAndSeekEnv env(params_with());
   const marl::EnvSpec& spec = env.spec();
   Buffers buffers(spec);

@@ -1,4 +1,4 @@
-// Replays every episode of the GHNS v1 reference recording (SPEC §11):
+// Replays every episode of the GHNS v1 reference recording (tests/data/README.md):
 // the map, doors and initial placements generated from the seed, then each
 // recorded step's actions, comparing the full state, rewards, vision flags,
 // preparation flag, observation and global-state hashes, full observations
@@ -12,6 +12,7 @@
 #include "ghns_state.h"
 #include "hide_and_seek_env.h"
 #include "json_value.h"
+#include "reference_data.h"
 #include "replay_support.h"
 
 namespace {
@@ -172,9 +173,9 @@ std::string replay_episode(const JsonValue& episode, const std::string& where) {
 
 TEST_CASE("hide_and_seek: replays every episode of ghns_v1.jsonl exactly", "[hide_and_seek][replay]") {
   const std::string file = hns::testing::reference_file();
-  INFO("reference file " << file << " (set MARL_REFERENCE_DIR to move it)");
+  INFO(marl::testing::reference_file_hint(file));
   const std::vector<JsonValue> episodes = marl::testing::read_json_lines(file);
-  REQUIRE(episodes.size() == 24);  // SPEC §11: 6 configs x seeds 0-3
+  REQUIRE(episodes.size() == 24);  // 6 configs x seeds 0-3
   int replayed = 0;
   for (size_t line = 0; line < episodes.size(); ++line) {
     const JsonValue& episode = episodes[line];

@@ -1,4 +1,4 @@
-// Hand-built situations for the GHNS v1 rules (SPEC §5-§7): each test sets up
+// Hand-built situations for the GHNS v1 rules (docs/hide-and-seek.md §7-10): each test sets up
 // a tiny empty map, places agents and objects, steps, and checks one rule.
 #include <catch2/catch.hpp>
 

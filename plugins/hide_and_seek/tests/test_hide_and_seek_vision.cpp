@@ -1,5 +1,5 @@
 // The full-grid visibility of VisionModel::compute (a pruned walk over a
-// prefix tree of rays) must equal the per-cell ray test of SPEC §6, for every
+// prefix tree of rays) must equal the per-cell ray test of docs/hide-and-seek.md §9, for every
 // observer and cell, in states reached by random play under each vision switch.
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
-// Replays PettingZoo 1.25's recorded MPE episodes (reference/mpe/*.jsonl,
-// SPEC.md §4) through MpeEnv and demands bit-identical results: world state
+// Replays PettingZoo 1.25's recorded MPE episodes (tests/data/*.jsonl, see
+// tests/data/README.md and docs/mpe.md) through MpeEnv and demands bit-identical results: world state
 // and rewards as doubles, observations as float32 (signs of zero included),
 // and truncation at the recorded step.
 #include <catch2/catch.hpp>
@@ -14,15 +14,14 @@
 
 #include "json_value.h"
 #include "mpe_env.h"
+#include "reference_data.h"
 
 namespace {
 
 using marl::testing::JsonValue;
 
 std::string reference_file(const std::string& scenario) {
-  const char* dir = std::getenv("MARL_REFERENCE_DIR");
-  return std::string(dir != nullptr && *dir != '\0' ? dir : "../shared/reference") + "/mpe/" +
-         scenario + ".jsonl";
+  return marl::testing::reference_file("mpe", scenario + ".jsonl", MARL_REFERENCE_DATA_DIR);
 }
 
 uint64_t bits(double v) {
@@ -193,7 +192,7 @@ void compare_world(const JsonValue& expected, const marl::mpe::World& w, const s
 // Replays every episode of one file; returns the number of steps replayed.
 int replay_file(const std::string& scenario) {
   const std::string file = reference_file(scenario);
-  INFO("reference file " << file << " (set MARL_REFERENCE_DIR to move it)");
+  INFO(marl::testing::reference_file_hint(file));
   const std::vector<JsonValue> episodes = marl::testing::read_json_lines(file);
   REQUIRE(episodes.size() >= 8);
   int steps_replayed = 0;
