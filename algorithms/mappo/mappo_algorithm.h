@@ -2,39 +2,19 @@
 // Effectiveness of PPO in Cooperative Multi-Agent Games"; defaults from
 // marlbenchmark/on-policy.
 //
-// Every team of the env (EnvSpec::teams) gets its own actor and critic (or
-// one per agent with share_parameters = false), trained on its own rewards;
-// teams not in learning_teams act uniformly at random. Each network call is
-// batched over the team's agents and all envs.
-//
-// The LibTorch state lives behind a pointer so that this header (included by
-// the plugin entry point and the tests) does not pull in <torch/torch.h>.
+// A TeamAlgorithm (marl/torch/team_algorithm.h) whose learning teams are
+// MappoTeams: each gets its own actor and critic (or one per agent with
+// share_parameters = false), trained on its own rewards. Each network call
+// is batched over the team's agents and all envs.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <vector>
-
-#include "marl/algorithm.h"
+#include "marl/torch/team_algorithm.h"
 
 namespace marl::mappo {
 
-class MappoAlgorithm : public Algorithm {
+class MappoAlgorithm : public TeamAlgorithm {
  public:
   explicit MappoAlgorithm(const AlgorithmContext& context);
-  ~MappoAlgorithm() override;
-
-  std::vector<std::string> metric_names() const override;
-  void act(const Batch& obs, ActionBatch& actions, ActMode mode) override;
-  void observe(const Transition& transition) override;
-  bool ready_to_train() const override;
-  void train(std::vector<double>& metrics) override;
-  void save(std::ostream& out) const override;
-  void load(std::istream& in) override;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace marl::mappo

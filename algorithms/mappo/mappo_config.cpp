@@ -1,13 +1,12 @@
 #include "mappo_config.h"
 
-#include <sstream>
-
 #include "marl/error.h"
+#include "marl/team_plan.h"
 
 namespace marl::mappo {
 
 ParamSpecList mappo_params() {
-  return {
+  ParamSpecList params = {
       ParamSpec::choice("mode", "mappo", {"mappo", "ippo"},
                         "mappo: centralised critic; ippo: each agent's critic sees its own obs"),
       ParamSpec::choice("critic_input", "state", {"state", "agent_specific"},
@@ -15,13 +14,6 @@ ParamSpecList mappo_params() {
       ParamSpec::boolean("share_parameters", true,
                          "one actor and one critic per team (false: one per agent)"),
       ParamSpec::boolean("use_agent_id", false, "append a one-hot agent index to net inputs"),
-      ParamSpec::string("learning_teams", "",
-                        "comma-separated team names that learn; empty = all; others act "
-                        "uniformly at random (or play opponent_checkpoint)"),
-      ParamSpec::string("opponent_checkpoint", "",
-                        "checkpoint (or run directory, relative to the working directory) of a "
-                        "mappo run on the same env: the teams not in learning_teams play its "
-                        "policies, frozen"),
       ParamSpec::integer("hidden_size", 64, "MLP hidden width").range(1, 4096),
       ParamSpec::integer("layer_N", 2, "number of hidden layers").range(1, 16),
       ParamSpec::boolean("use_feature_normalization", true, "LayerNorm on network inputs"),
@@ -58,22 +50,10 @@ ParamSpecList mappo_params() {
       ParamSpec::boolean("use_proper_time_limits", false,
                          "bootstrap truncated episodes from their final observation"),
   };
-}
-
-static std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    const auto b = item.find_first_not_of(" \t");
-    const auto e = item.find_last_not_of(" \t");
-    if (b == std::string::npos) {
-      throw ConfigError("[algorithm] learning_teams = \"" + text +
-                        "\": expected comma-separated team names without empty entries");
-    }
-    names.push_back(item.substr(b, e - b + 1));
-  }
-  return names;
+  // learning_teams and opponent_checkpoint, after the input options as before.
+  const ParamSpecList teams = team_plan_params("mappo");
+  params.insert(params.begin() + 4, teams.begin(), teams.end());
+  return params;
 }
 
 MappoConfig mappo_config_from(const Params& p) {
@@ -84,8 +64,6 @@ MappoConfig mappo_config_from(const Params& p) {
                                                        : CriticInput::State;
   c.share_parameters = p.get_bool("share_parameters");
   c.use_agent_id = p.get_bool("use_agent_id");
-  c.learning_teams = split_names(p.get_string("learning_teams"));
-  c.opponent_checkpoint = p.get_string("opponent_checkpoint");
   c.hidden_size = p.get_int("hidden_size");
   c.hidden_layers = p.get_int("layer_N");
   c.use_feature_normalization = p.get_bool("use_feature_normalization");

@@ -22,8 +22,6 @@ struct MappoConfig {
   CriticInput critic_input = CriticInput::State;
   bool share_parameters = true;
   bool use_agent_id = false;
-  std::vector<std::string> learning_teams;  // empty = every team learns
-  std::string opponent_checkpoint;  // "": non-learning teams act at random
 
   int64_t hidden_size = 64;
   int64_t hidden_layers = 2;
@@ -56,8 +54,8 @@ struct MappoConfig {
   bool use_proper_time_limits = false;
 };
 
+// Includes team_plan_params("mappo") (learning_teams, opponent_checkpoint).
 ParamSpecList mappo_params();
-// Reads validated params; throws ConfigError for a malformed learning_teams.
 MappoConfig mappo_config_from(const Params& params);
 
 }  // namespace marl::mappo

@@ -1,22 +1,13 @@
 #include "qmix_algorithm.h"
 
-#include <algorithm>
-#include <cmath>
-#include <fstream>
-#include <istream>
-#include <limits>
-#include <ostream>
+#include <memory>
 
-#include "marl/checkpoint.h"
 #include "marl/error.h"
-#include "marl/rng.h"
-#include "marl/torch/batch_tensors.h"
-#include "marl/torch/generator.h"
 
 namespace marl::qmix {
 
 ParamSpecList qmix_params() {
-  return {
+  ParamSpecList params = {
       ParamSpec::choice("mixer", "qmix", mixer_names(), "value mixer: qmix, vdn, none (IQL)"),
       ParamSpec::integer("rnn_hidden_dim", 64, "GRU agent network width").range(1, 4096),
       ParamSpec::boolean("obs_last_action", true, "agent input includes its last action one-hot"),
@@ -52,31 +43,13 @@ ParamSpecList qmix_params() {
                         "team reward a mixer learns from: mean or sum of its agents' rewards"),
       ParamSpec::boolean("standardise_rewards", false,
                          "train on rewards standardised by their running mean/std (EPyMARL)"),
-      ParamSpec::string("learning_teams", "",
-                        "comma-separated team names that learn (empty: all); others act "
-                        "uniformly at random (or play opponent_checkpoint)"),
-      ParamSpec::string("opponent_checkpoint", "",
-                        "a qmix checkpoint file or run directory (relative to the working "
-                        "directory): the teams not in learning_teams play its greedy agent "
-                        "networks, frozen"),
   };
+  const ParamSpecList teams = team_plan_params("qmix");
+  params.insert(params.end(), teams.begin(), teams.end());
+  return params;
 }
 
 namespace {
-
-std::vector<std::string> split_names(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s + ",") {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else if (c != ' ') {
-      cur += c;
-    }
-  }
-  return out;
-}
 
 LearnerConfig config_from(const AlgorithmContext& ctx) {
   const Params& p = ctx.params;
@@ -115,154 +88,54 @@ LearnerConfig config_from(const AlgorithmContext& ctx) {
   return c;
 }
 
-}  // namespace
 
-QmixAlgorithm::QmixAlgorithm(const AlgorithmContext& context)
-    : context_(context),
-      random_gen_(make_generator(derive_seed(context.seed, SeedStream::Algorithm, 1000))) {
-  torch::set_num_threads(std::max(1, context.threads));
-  const EnvSpec& env = context.env;
-  for (const auto& agent : env.agents) {
+// QMIX/VDN/IQL choose among discrete actions; refused before any team is built.
+const AlgorithmContext& discrete_only(const AlgorithmContext& context) {
+  for (const auto& agent : context.env.agents) {
     if (!agent.action.is_discrete()) {
-      throw ConfigError("qmix: agent '" + agent.name + "' of env '" + context.env_name +
-                        "' has " + agent.action.describe() +
-                        " actions; QMIX/VDN/IQL need discrete actions");
+      throw ConfigError("qmix: agent '" + agent.name + "' of env '" + context.env_name + "' has " +
+                        agent.action.describe() + " actions; QMIX/VDN/IQL need discrete actions");
     }
   }
-  std::vector<std::string> wanted = split_names(context.params.get_string("learning_teams"));
-  for (const auto& name : wanted) {
-    if (std::find(env.teams.begin(), env.teams.end(), name) == env.teams.end()) {
-      std::string known;
-      for (const auto& t : env.teams) known += (known.empty() ? "" : ", ") + t;
-      throw ConfigError("[algorithm] learning_teams names team '" + name + "', which env '" +
-                        context.env_name + "' does not have; its teams are: " + known);
-    }
-  }
+  return context;
+}
+
+TeamAlgorithmConfig qmix_teams(const AlgorithmContext& context) {
+  TeamAlgorithmConfig config;
+  config.algorithm = "qmix";
+  config.frozen_mismatch_hint =
+      "(rnn_hidden_dim, obs_last_action and obs_agent_id must match the checkpoint's run)";
   const LearnerConfig base = config_from(context);
-  const std::string opponents = context.params.get_string("opponent_checkpoint");
-  for (int team = 0; team < env.num_teams(); ++team) {
-    const std::vector<int> agents = env.team_agents(team);
-    if (agents.empty()) continue;
-    const bool learns = wanted.empty() || std::find(wanted.begin(), wanted.end(),
-                                                    env.teams[team]) != wanted.end();
-    if (!learns && opponents.empty()) {
-      random_teams_.push_back({agents.front(), static_cast<int64_t>(agents.size())});
-      continue;
-    }
+  config.make_learner = [base](const TeamContext& team) {
+    const EnvSpec& env = team.algorithm->env;
     LearnerConfig c = base;
-    c.first_agent = agents.front();
-    c.num_agents = static_cast<int64_t>(agents.size());
-    c.frozen = !learns;
+    c.first_agent = team.team.first_agent;
+    c.num_agents = team.team.num_agents;
+    c.frozen = team.team.role == TeamRole::Frozen;
     // A frozen team never records: a one-episode ring instead of reserving
     // buffer_size episodes (gigabytes for large observations).
     if (c.frozen) c.buffer_size = 1;
-    for (int a : agents) c.agent_actions.push_back(env.agents[a].action.n);
-    auto learner = std::make_unique<TeamLearner>(
-        c, derive_seed(context.seed, SeedStream::Algorithm, static_cast<uint64_t>(team)));
-    if (learns) {
-      learners_.push_back(std::move(learner));
-      learner_names_.push_back(env.teams[team]);
-    } else {
-      frozen_.push_back(std::move(learner));
-      frozen_names_.push_back(env.teams[team]);
+    for (int a = team.team.first_agent; a < team.team.first_agent + team.team.num_agents; ++a) {
+      c.agent_actions.push_back(env.agents[a].action.n);
     }
+    return std::make_unique<QmixTeam>(c, team.seed);
+  };
+  return config;
+}
+
+}  // namespace
+
+QmixAlgorithm::QmixAlgorithm(const AlgorithmContext& context)
+    : TeamAlgorithm(discrete_only(context), qmix_teams(context)) {}
+
+int QmixAlgorithm::num_learners() const { return plan().count(TeamRole::Learn); }
+
+QmixTeam& QmixAlgorithm::learner(int i) {
+  int seen = 0;
+  for (const TeamSlot& slot : plan().teams) {
+    if (slot.role == TeamRole::Learn && seen++ == i) return dynamic_cast<QmixTeam&>(*TeamAlgorithm::learner(slot.name));
   }
-  if (!opponents.empty()) load_frozen_teams(opponents);
-  last_metrics_.assign(metric_names().size(), std::numeric_limits<double>::quiet_NaN());
-}
-
-// The non-learning teams play the agent networks they had in another qmix
-// run on the same env (e.g. training hiders against frozen seekers).
-void QmixAlgorithm::load_frozen_teams(const std::string& checkpoint) {
-  const std::string key = "[algorithm] opponent_checkpoint = \"" + checkpoint + "\": ";
-  if (frozen_.empty()) {
-    throw ConfigError(key + "every team learns, so no team plays the checkpoint; name the "
-                      "learning teams in learning_teams");
-  }
-  std::ifstream in;
-  open_run_checkpoint(checkpoint, "qmix", context_.env_name, key, in);
-  TorchStateReader r(in);
-  for (size_t i = 0; i < frozen_.size(); ++i) {
-    const std::string prefix = frozen_names_[i] + "/";
-    if (!r.has(prefix + "updates")) {
-      throw ConfigError(key + "the checkpoint holds no agent network for team '" +
-                        frozen_names_[i] + "' (that team did not learn in its run)");
-    }
-    try {
-      frozen_[i]->load_policy(r, prefix);
-    } catch (const Error& e) {
-      throw ConfigError(key + "team '" + frozen_names_[i] + "': " + e.what() +
-                        " (rnn_hidden_dim, obs_last_action and obs_agent_id must match the "
-                        "checkpoint's run)");
-    }
-  }
-}
-
-std::vector<std::string> QmixAlgorithm::metric_names() const {
-  static const char* base[] = {"loss", "td_error_abs", "q_taken_mean", "target_mean", "grad_norm",
-                               "epsilon"};
-  std::vector<std::string> names;
-  for (const auto& team : learner_names_) {
-    for (const char* b : base) names.push_back(learners_.size() > 1 ? team + "/" + b : b);
-  }
-  return names;
-}
-
-void QmixAlgorithm::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
-  for (auto& l : learners_) l->act(obs, actions, mode);
-  for (auto& l : frozen_) l->act(obs, actions, mode);
-  if (random_teams_.empty()) return;
-  torch::NoGradGuard no_grad;
-  const BatchTensors bt = batch_tensors(obs);
-  const int64_t E = obs.num_envs, A = context_.env.max_discrete_actions();
-  for (const auto& team : random_teams_) {
-    auto avail = torch::zeros({team.num_agents, E, A});
-    for (int64_t a = 0; a < team.num_agents; ++a) {
-      avail[a].slice(1, 0, context_.env.agents[team.first_agent + a].action.n).fill_(1.0);
-    }
-    if (bt.avail.defined()) {
-      avail.mul_(bt.avail.slice(0, team.first_agent, team.first_agent + team.num_agents)
-                     .slice(2, 0, A).to(torch::kFloat));
-    }
-    auto picks = torch::multinomial(avail.view({-1, A}), 1, false, random_gen_).view({team.num_agents, E});
-    write_actions(actions, team.first_agent, picks);
-  }
-}
-
-void QmixAlgorithm::observe(const Transition& transition) {
-  for (auto& l : learners_) l->observe(transition);
-}
-
-bool QmixAlgorithm::ready_to_train() const {
-  return std::any_of(learners_.begin(), learners_.end(),
-                     [](const auto& l) { return l->ready_to_train(); });
-}
-
-void QmixAlgorithm::train(std::vector<double>& metrics) {
-  // A team that has no update due reports its last values again.
-  for (size_t i = 0; i < learners_.size(); ++i) {
-    if (learners_[i]->ready_to_train()) learners_[i]->train(last_metrics_.data() + i * kLearnerMetrics);
-  }
-  metrics.assign(last_metrics_.begin(), last_metrics_.end());
-}
-
-void QmixAlgorithm::save(std::ostream& out) const {
-  TorchStateWriter w;
-  w.write_int("format", 1);
-  w.write_int("learners", static_cast<int64_t>(learners_.size()));
-  for (size_t i = 0; i < learners_.size(); ++i) learners_[i]->save(w, learner_names_[i] + "/");
-  w.write_generator("random_gen", random_gen_);
-  w.save(out);
-}
-
-void QmixAlgorithm::load(std::istream& in) {
-  TorchStateReader r(in);
-  if (r.read_int("format") != 1 ||
-      r.read_int("learners") != static_cast<int64_t>(learners_.size())) {
-    throw ConfigError("qmix: the checkpoint was written for another format or set of learning teams");
-  }
-  for (size_t i = 0; i < learners_.size(); ++i) learners_[i]->load(r, learner_names_[i] + "/");
-  r.read_generator("random_gen", random_gen_);
+  throw ContractError("qmix: no learning team number " + std::to_string(i));
 }
 
 }  // namespace marl::qmix

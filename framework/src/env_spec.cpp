@@ -102,6 +102,20 @@ void EnvSpec::validate(const std::string& env_name) const {
       if (has_avail_actions) fail("available-action masks need discrete actions, but " + who + " has a box");
     }
   }
+  // Algorithms slice a team's rows out of every batch (agent-major), so a
+  // team must be one contiguous range of agent ids.
+  for (int i = 1; i < num_agents(); ++i) {
+    const int team = agents[i].team;
+    if (team == agents[i - 1].team) continue;
+    for (int j = 0; j < i - 1; ++j) {
+      if (agents[j].team == team) {
+        fail("team '" + teams[team] + "' is not a contiguous range of agent ids: agents " + std::to_string(j) +
+             " ('" + agents[j].name + "') and " + std::to_string(i) + " ('" + agents[i].name +
+             "') belong to it but agent " + std::to_string(i - 1) + " ('" + agents[i - 1].name +
+             "') belongs to team '" + teams[agents[i - 1].team] + "'; list each team's agents together");
+      }
+    }
+  }
   for (int64_t d : state_shape) {
     if (d <= 0) fail("the global state shape has a non-positive dimension");
   }

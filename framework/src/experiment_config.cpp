@@ -1,6 +1,7 @@
 #include "marl/experiment_config.h"
 
 #include <algorithm>
+#include <sstream>
 
 #include "config_tree.h"
 #include "marl/error.h"
@@ -87,6 +88,29 @@ std::optional<ParamValue> to_param_value(const toml::node& node, ParamType type)
           const auto* i = element.as_integer();
           if (!i) return std::nullopt;
           values.push_back(i->get());
+        }
+        return ParamValue(std::move(values));
+      }
+      break;
+    case ParamType::StringList:
+      if (const auto* array = node.as_array()) {
+        std::vector<std::string> values;
+        for (const auto& element : *array) {
+          const auto* s = element.as_string();
+          if (!s) return std::nullopt;
+          values.push_back(s->get());
+        }
+        return ParamValue(std::move(values));
+      }
+      // Files written before string lists existed (learning_teams = "a,b"):
+      // a comma-separated string, spaces trimmed; "" is the empty list.
+      if (const auto* s = node.as_string()) {
+        std::vector<std::string> values;
+        std::string item;
+        std::istringstream in(s->get());
+        while (std::getline(in, item, ',')) {
+          const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+          values.push_back(b == std::string::npos ? std::string() : item.substr(b, e - b + 1));
         }
         return ParamValue(std::move(values));
       }

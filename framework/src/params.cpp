@@ -1,5 +1,6 @@
 #include "marl/params.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -69,6 +70,8 @@ std::string toml_list(const std::vector<T>& values) {
     if (i > 0) out += ", ";
     if constexpr (std::is_same_v<T, double>) {
       out += toml_float(values[i]);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      out += toml_string(values[i]);
     } else {
       out += std::to_string(values[i]);
     }
@@ -115,6 +118,7 @@ const char* param_type_name(ParamType type) {
     case ParamType::String: return "string";
     case ParamType::IntList: return "int list";
     case ParamType::FloatList: return "float list";
+    case ParamType::StringList: return "string list";
   }
   return "unknown";
 }
@@ -126,7 +130,8 @@ ParamType param_value_type(const ParamValue& value) {
     case 2: return ParamType::Float;
     case 3: return ParamType::String;
     case 4: return ParamType::IntList;
-    default: return ParamType::FloatList;
+    case 5: return ParamType::FloatList;
+    default: return ParamType::StringList;
   }
 }
 
@@ -180,6 +185,10 @@ ParamSpec ParamSpec::real_list(std::string name, std::vector<double> def, std::s
   return make_spec(std::move(name), ParamType::FloatList, std::move(def), std::move(doc));
 }
 
+ParamSpec ParamSpec::string_list(std::string name, std::vector<std::string> def, std::string doc) {
+  return make_spec(std::move(name), ParamType::StringList, std::move(def), std::move(doc));
+}
+
 std::string ParamSpec::expected() const {
   const std::string range = range_text(min, max);
   switch (type) {
@@ -199,6 +208,12 @@ std::string ParamSpec::expected() const {
       return range.empty() ? "a list of integers" : "a list of integers, each " + range;
     case ParamType::FloatList:
       return range.empty() ? "a list of floats" : "a list of floats, each " + range;
+    case ParamType::StringList: {
+      if (choices.empty()) return "a list of distinct non-empty strings, e.g. [\"a\", \"b\"]";
+      std::string text = "a list of distinct strings, each one of ";
+      for (size_t i = 0; i < choices.size(); ++i) text += (i > 0 ? ", " : "") + toml_string(choices[i]);
+      return text;
+    }
   }
   return "";
 }
@@ -238,6 +253,16 @@ std::string ParamSpec::check(const ParamValue& value) const {
       if (const auto* list = std::get_if<std::vector<int64_t>>(&value)) {
         ok = true;
         for (int64_t v : *list) ok = ok && in_range(static_cast<double>(v), min, max);
+      }
+      break;
+    case ParamType::StringList:
+      if (const auto* list = std::get_if<std::vector<std::string>>(&value)) {
+        ok = true;
+        for (size_t i = 0; i < list->size(); ++i) {
+          const std::string& s = (*list)[i];
+          ok = ok && !s.empty() && std::find(list->begin(), list->begin() + i, s) == list->begin() + i;
+          if (!choices.empty()) ok = ok && std::find(choices.begin(), choices.end(), s) != choices.end();
+        }
       }
       break;
   }
@@ -294,6 +319,12 @@ std::vector<double> Params::get_double_list(const std::string& name) const {
     return std::vector<double>(v->begin(), v->end());
   }
   wrong_type(name, value, "float list");
+}
+
+const std::vector<std::string>& Params::get_string_list(const std::string& name) const {
+  const ParamValue& value = get(name);
+  if (const auto* v = std::get_if<std::vector<std::string>>(&value)) return *v;
+  wrong_type(name, value, "string list");
 }
 
 Params Params::defaults(const ParamSpecList& specs, const std::map<std::string, ParamValue>& overrides) {

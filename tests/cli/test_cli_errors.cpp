@@ -153,3 +153,13 @@ TEST_CASE("an unknown eval_baseline is refused before the run starts, naming whe
   CHECK_THAT(c.result.output, Catch::Contains("[run].eval_baseline"));
   CHECK_THAT(c.result.output, Catch::Contains("did you mean 'random'"));
 }
+
+TEST_CASE("an env plugin whose teams are not contiguous is refused by marl run", "[cli][errors]") {
+  const BadCase c = run_bad("split_teams",
+                            "[env]\nplugin = \"fixture_ok\"\nagents = 3\nteams = [0, 1, 0]\n"
+                            "[algorithm]\nplugin = \"random\"\n",
+                            fixture_dir_option());
+  expect_clean_refusal(c);
+  CHECK_THAT(c.result.output, Catch::Contains("environment 'fixture_ok'"));
+  CHECK_THAT(c.result.output, Catch::Contains("'agent_0'") && Catch::Contains("'agent_2'"));
+}

@@ -228,3 +228,19 @@ TEST_CASE("closest_match finds likely typos and nothing else", "[config]") {
   CHECK_FALSE(marl::closest_match("gamma_decay", keys).has_value());
   CHECK_FALSE(marl::closest_match("lr", {}).has_value());
 }
+
+TEST_CASE("a string list key takes a TOML list, or the comma-separated string of older files",
+          "[config]") {
+  const marl::ParamSpecList specs = {ParamSpec::string_list("teams", {}, "team names")};
+  auto resolve = [&](const std::string& value) {
+    const auto doc = marl::ExperimentDocument::parse(
+        "[env]\nplugin = \"e\"\n[algorithm]\nplugin = \"a\"\nteams = " + value + "\n", "exp.toml");
+    return doc.resolve({}, specs).algorithm.get_string_list("teams");
+  };
+  CHECK(resolve("[\"hiders\", \"seekers\"]") == std::vector<std::string>{"hiders", "seekers"});
+  CHECK(resolve("[]").empty());
+  CHECK(resolve("\"\"").empty());
+  CHECK(resolve("\"hiders, seekers\"") == std::vector<std::string>{"hiders", "seekers"});
+  CHECK_THROWS_WITH(resolve("\"a,,b\""), Catch::Contains("exp.toml:5:") && Catch::Contains("distinct non-empty"));
+  CHECK_THROWS_WITH(resolve("[1, 2]"), Catch::Contains("list of distinct non-empty strings"));
+}

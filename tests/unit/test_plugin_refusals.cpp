@@ -22,6 +22,20 @@ TEST_CASE("an env whose spec is invalid is refused right after creation", "[plug
   CHECK_THROWS_AS(plugin->make_env(params), marl::ContractError);
 }
 
+TEST_CASE("an env whose teams are not contiguous ranges of agents is refused", "[plugin_registry]") {
+  const auto plugin = PluginRegistry::load_file(fixture_file("env", "fixture_ok"));
+  const auto split = marl::Params::defaults(
+      plugin->params(), {{"agents", int64_t{3}}, {"teams", std::vector<int64_t>{0, 1, 0}}});
+  CHECK_THROWS_AS(plugin->make_env(split), marl::ContractError);
+  CHECK_THROWS_WITH(plugin->make_env(split), Contains("'fixture_ok'") && Contains("team 'team_0'") &&
+                                                 Contains("not a contiguous range") &&
+                                                 Contains("'agent_0'") && Contains("'agent_2'") &&
+                                                 Contains("'agent_1'"));
+  const auto grouped = marl::Params::defaults(
+      plugin->params(), {{"agents", int64_t{3}}, {"teams", std::vector<int64_t>{0, 0, 1}}});
+  CHECK(plugin->make_env(grouped)->spec().num_teams() == 2);
+}
+
 TEST_CASE("a throwing or null-returning factory becomes a PluginError", "[plugin_registry]") {
   const std::filesystem::path file = fixture_file("env", "fixture_throws");
   const auto plugin = PluginRegistry::load_file(file);

@@ -116,9 +116,9 @@ TEST_CASE("mappo: save/load round trip restores the learner", "[mappo]") {
 }
 
 TEST_CASE("mappo: unknown learning team is a config error", "[mappo]") {
-  Setup s{spread(), 2, 1, {{"learning_teams", marl::ParamValue{std::string("nobody")}}}};
+  Setup s{spread(), 2, 1, {{"learning_teams", marl::ParamValue{std::vector<std::string>{"nobody"}}}}};
   CHECK_THROWS_AS(make_algo(s, spec_of(s)), marl::ConfigError);
-  Setup bad{spread(), 2, 1, {{"learning_teams", marl::ParamValue{std::string("a,,b")}}}};
+  Setup bad{spread(), 2, 1, {{"learning_teams", marl::ParamValue{std::vector<std::string>{"agents", ""}}}}};
   CHECK_THROWS_AS(make_algo(bad, spec_of(bad)), marl::ConfigError);
 }
 
@@ -144,10 +144,10 @@ TEST_CASE("mappo: non-learning teams can play a frozen checkpoint", "[mappo]") {
     // Adversaries learn from scratch (other seed); the good agent plays the checkpoint.
     Setup vs = s;
     vs.seed = 17;
-    vs.algo["learning_teams"] = PV{std::string("adversaries")};
+    vs.algo["learning_teams"] = PV{std::vector<std::string>{"adversaries"}};
     vs.algo["opponent_checkpoint"] = PV{dir};  // a run directory works too
     auto frozen = make_algo(vs, spec);
-    for (const auto& name : frozen->metric_names()) CHECK(name.rfind("adversaries_", 0) == 0);
+    for (const auto& name : frozen->metric_names()) CHECK(name.rfind("adversaries/", 0) == 0);
     CHECK(same_greedy_actions(*both, *frozen, s, first, count));
     const auto result = train(*frozen, vs, 4 * 25 * 2);
     CHECK(result.updates == 2);
@@ -159,7 +159,7 @@ TEST_CASE("mappo: non-learning teams can play a frozen checkpoint", "[mappo]") {
 
     // A checkpoint of the adversaries alone has no policy for the good team.
     Setup adv_only = s;
-    adv_only.algo["learning_teams"] = PV{std::string("adversaries")};
+    adv_only.algo["learning_teams"] = PV{std::vector<std::string>{"adversaries"}};
     auto adversaries = make_algo(adv_only, spec);
     marl::save_checkpoint(dir + "/adversaries.bin", header, *adversaries);
     Setup missing = vs;
@@ -170,12 +170,12 @@ TEST_CASE("mappo: non-learning teams can play a frozen checkpoint", "[mappo]") {
   CHECK_THROWS_AS(make_algo(all_learn, spec_of(all_learn)), marl::ConfigError);
   Setup no_file{tag(), 2, 1,
                 {{"opponent_checkpoint", PV{dir + "/nothing.bin"}},
-                 {"learning_teams", PV{std::string("good")}}}};
+                 {"learning_teams", PV{std::vector<std::string>{"good"}}}}};
   CHECK_THROWS_AS(make_algo(no_file, spec_of(no_file)), marl::ConfigError);
   Setup other_net{tag(), 2, 1,
                   {{"opponent_checkpoint", PV{ckpt}}, {"hidden_size", PV{int64_t{32}}},
                    {"use_recurrent_policy", PV{true}},
-                   {"learning_teams", PV{std::string("adversaries")}}}};
+                   {"learning_teams", PV{std::vector<std::string>{"adversaries"}}}}};
   CHECK_THROWS_AS(make_algo(other_net, spec_of(other_net)), marl::ConfigError);
 }
 

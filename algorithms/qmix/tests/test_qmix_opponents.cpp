@@ -47,7 +47,7 @@ TEST_CASE("qmix teams outside learning_teams can play a frozen checkpoint", "[qm
   marl::VectorEnv venv = masked_envs();
   venv.reset();
   // A run in which blue learned (and red acted at random).
-  QmixAlgorithm blue_run(make_context(venv.spec(), 4, 3, params_with({{"learning_teams", std::string("blue")}})));
+  QmixAlgorithm blue_run(make_context(venv.spec(), 4, 3, params_with({{"learning_teams", std::vector<std::string>{"blue"}}})));
   REQUIRE(train_for(blue_run, venv, 200) > 20);
   marl::CheckpointHeader header;
   header.algorithm = "qmix";
@@ -56,7 +56,7 @@ TEST_CASE("qmix teams outside learning_teams can play a frozen checkpoint", "[qm
 
   QmixAlgorithm red_vs_frozen(make_context(
       venv.spec(), 4, 8,
-      params_with({{"learning_teams", std::string("red")}, {"opponent_checkpoint", dir.string()}})));
+      params_with({{"learning_teams", std::vector<std::string>{"red"}}, {"opponent_checkpoint", dir.string()}})));
   CHECK(red_vs_frozen.num_learners() == 1);
   CHECK(red_vs_frozen.metric_names().size() == 6);  // only red reports training metrics
 
@@ -86,7 +86,7 @@ TEST_CASE("qmix teams outside learning_teams can play a frozen checkpoint", "[qm
 
   using PV = marl::ParamValue;
   auto red_against = [&](const std::string& path, std::map<std::string, PV> extra = {}) {
-    extra.emplace("learning_teams", std::string("red"));
+    extra.emplace("learning_teams", std::vector<std::string>{"red"});
     extra.emplace("opponent_checkpoint", path);
     return QmixAlgorithm(make_context(venv.spec(), 4, 8, params_with(extra)));
   };
@@ -97,13 +97,13 @@ TEST_CASE("qmix teams outside learning_teams can play a frozen checkpoint", "[qm
                                              params_with({{"opponent_checkpoint", dir.string()}}))),
                   marl::ConfigError);
   // A checkpoint in which blue did not learn has no blue network.
-  QmixAlgorithm red_run(make_context(venv.spec(), 4, 3, params_with({{"learning_teams", std::string("red")}})));
+  QmixAlgorithm red_run(make_context(venv.spec(), 4, 3, params_with({{"learning_teams", std::vector<std::string>{"red"}}})));
   marl::save_checkpoint(dir / "red.bin", header, red_run);
   try {
     red_against((dir / "red.bin").string());
     FAIL("expected a ConfigError");
   } catch (const marl::ConfigError& e) {
-    CHECK_THAT(e.what(), Catch::Matchers::Contains("no agent network for team 'blue'"));
+    CHECK_THAT(e.what(), Catch::Matchers::Contains("no policy for team 'blue'"));
   }
   header.env = "other_env";
   marl::save_checkpoint(dir / "other_env.bin", header, blue_run);

@@ -87,7 +87,8 @@ struct EnvSpec {
   std::vector<int> team_agents(int team) const;
 
   // Throws marl::ContractError if the spec is inconsistent (no agents, team
-  // out of range, empty shapes, masks with box actions, ...).
+  // out of range or not a contiguous range of agent ids, empty shapes, masks
+  // with box actions, ...).
   void validate(const std::string& env_name) const;
 };
 

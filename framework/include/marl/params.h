@@ -24,11 +24,11 @@
 
 namespace marl {
 
-enum class ParamType { Bool, Int, Float, String, IntList, FloatList };
+enum class ParamType { Bool, Int, Float, String, IntList, FloatList, StringList };
 
 // Value of one parameter. Int is int64, Float is double.
 using ParamValue = std::variant<bool, int64_t, double, std::string,
-                                std::vector<int64_t>, std::vector<double>>;
+                                std::vector<int64_t>, std::vector<double>, std::vector<std::string>>;
 
 const char* param_type_name(ParamType type);  // "bool", "int", "float", ...
 ParamType param_value_type(const ParamValue& value);
@@ -41,7 +41,7 @@ struct ParamSpec {
   std::string doc;
   std::optional<double> min;         // inclusive; numbers and list elements
   std::optional<double> max;         // inclusive
-  std::vector<std::string> choices;  // String only; empty = any string
+  std::vector<std::string> choices;  // String and StringList elements; empty = any string
 
   static ParamSpec boolean(std::string name, bool def, std::string doc);
   static ParamSpec integer(std::string name, int64_t def, std::string doc);
@@ -51,6 +51,8 @@ struct ParamSpec {
                           std::vector<std::string> choices, std::string doc);
   static ParamSpec int_list(std::string name, std::vector<int64_t> def, std::string doc);
   static ParamSpec real_list(std::string name, std::vector<double> def, std::string doc);
+  // A list of names (e.g. teams): elements are non-empty and distinct.
+  static ParamSpec string_list(std::string name, std::vector<std::string> def, std::string doc);
 
   ParamSpec& range(std::optional<double> lo, std::optional<double> hi) {
     min = lo;
@@ -83,6 +85,7 @@ class Params {
   const std::string& get_string(const std::string& name) const;
   const std::vector<int64_t>& get_int_list(const std::string& name) const;
   std::vector<double> get_double_list(const std::string& name) const;
+  const std::vector<std::string>& get_string_list(const std::string& name) const;
 
   const std::map<std::string, ParamValue>& values() const { return values_; }
 

@@ -38,6 +38,7 @@ Params params_from_recorded_config(const JsonValue& config) {
         break;
       }
       case ParamType::FloatList: params.set(key, v.as_double_vector()); break;
+      case ParamType::StringList: throw std::runtime_error("recorded config key '" + key + "' is a string list");
     }
   }
   return params;

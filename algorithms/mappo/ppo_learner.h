@@ -5,7 +5,7 @@
 // such as hide-and-seek); a team's agents are contiguous, so its data is a
 // slice of every batch and one forward covers all its agents and envs.
 //
-// Inputs are built by the caller (mappo_algorithm.cpp): actor input
+// Inputs are built by the caller (mappo_team.cpp): actor input
 // [count, E, actor_in], critic input [count, E, critic_in]. With
 // share_parameters one network serves all agents; otherwise agent i of the
 // team uses network i (samples are routed by agent index).
@@ -52,14 +52,14 @@ struct TeamLayout {
 };
 
 // Values reported per team by train().
-struct TeamStats {
+struct PpoStats {
   double policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0, clip_frac = 0;
   double actor_grad_norm = 0, critic_grad_norm = 0, lr = 0;
 };
 
-class TeamLearner {
+class PpoLearner {
  public:
-  TeamLearner(const TeamLayout& layout, const MappoConfig& config, uint64_t seed);
+  PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint64_t seed);
 
   const TeamLayout& layout() const { return layout_; }
   RolloutStorage& storage() { return storage_; }
@@ -79,7 +79,7 @@ class TeamLearner {
   torch::Generator& act_generator() { return act_gen_; }
 
   // GAE on the full storage, ppo_epochs of minibatch updates, rollover.
-  TeamStats update(int64_t env_steps_done);
+  PpoStats update(int64_t env_steps_done);
 
   void save(TorchStateWriter& w, const std::string& prefix) const;
   void load(TorchStateReader& r, const std::string& prefix);

@@ -1,4 +1,4 @@
-#include "team_learner.h"
+#include "ppo_learner.h"
 
 #include <algorithm>
 #include <string>
@@ -60,7 +60,7 @@ torch::Tensor unrows(const torch::Tensor& t, int64_t count) {
 
 }  // namespace
 
-TeamLearner::TeamLearner(const TeamLayout& layout, const MappoConfig& config, uint64_t seed)
+PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint64_t seed)
     : layout_(layout),
       config_(config),
       init_gen_(make_generator(derive_seed(seed, 0))),
@@ -99,7 +99,7 @@ TeamLearner::TeamLearner(const TeamLayout& layout, const MappoConfig& config, ui
   critic_optim_ = adam(*critic_root_, config.critic_lr, config);
 }
 
-NetOutput TeamLearner::run(bool actor, const NetInput& in, int64_t batch_dim,
+NetOutput PpoLearner::run(bool actor, const NetInput& in, int64_t batch_dim,
                            const torch::Tensor& agent_of) {
   auto call = [&](size_t i, const NetInput& s) {
     return actor ? actors_[i]->forward(s.x, s.avail, s.hidden, s.masks)
@@ -125,36 +125,36 @@ NetOutput TeamLearner::run(bool actor, const NetInput& in, int64_t batch_dim,
   return out;
 }
 
-torch::Tensor TeamLearner::step_rows(const torch::Tensor& x) const {
+torch::Tensor PpoLearner::step_rows(const torch::Tensor& x) const {
   if (actors_.size() == 1) return {};
   if (x.size(1) == layout_.num_envs) return agent_of_step_row_;
   return torch::arange(layout_.count, torch::kInt64).repeat_interleave(x.size(1));  // evaluation
 }
 
-NetOutput TeamLearner::actor_step(const torch::Tensor& x, const torch::Tensor& avail,
+NetOutput PpoLearner::actor_step(const torch::Tensor& x, const torch::Tensor& avail,
                                   const torch::Tensor& hidden, const torch::Tensor& masks) {
   const int64_t count = layout_.count;
   NetOutput o = run(true, {rows(x), rows(avail), rows(hidden), rows(masks)}, 0, step_rows(x));
   return {unrows(o.out, count), unrows(o.hidden, count)};
 }
 
-NetOutput TeamLearner::critic_step(const torch::Tensor& x, const torch::Tensor& hidden,
+NetOutput PpoLearner::critic_step(const torch::Tensor& x, const torch::Tensor& hidden,
                                    const torch::Tensor& masks) {
   const int64_t count = layout_.count;
   NetOutput o = run(false, {rows(x), {}, rows(hidden), rows(masks)}, 0, step_rows(x));
   return {unrows(o.out, count).squeeze(-1), unrows(o.hidden, count)};
 }
 
-ActionDistribution TeamLearner::distribution(const torch::Tensor& params) const {
+ActionDistribution PpoLearner::distribution(const torch::Tensor& params) const {
   return distribution_from(params, layout_.action);
 }
 
-torch::Tensor TeamLearner::initial_hidden(int64_t num_envs) const {
+torch::Tensor PpoLearner::initial_hidden(int64_t num_envs) const {
   if (!config_.use_recurrent_policy) return {};
   return torch::zeros({layout_.count, num_envs, config_.recurrent_layers, config_.hidden_size});
 }
 
-torch::Tensor TeamLearner::value_loss(const torch::Tensor& values, const torch::Tensor& old_values,
+torch::Tensor PpoLearner::value_loss(const torch::Tensor& values, const torch::Tensor& old_values,
                                       const torch::Tensor& returns, const torch::Tensor& weights) {
   const double clip = config_.clip_param;
   const auto clipped = old_values + (values - old_values).clamp(-clip, clip);
@@ -173,8 +173,8 @@ torch::Tensor TeamLearner::value_loss(const torch::Tensor& values, const torch::
                                         : loss_of(err_original);
 }
 
-TeamStats TeamLearner::update(int64_t env_steps_done) {
-  TeamStats stats;
+PpoStats PpoLearner::update(int64_t env_steps_done) {
+  PpoStats stats;
   if (config_.use_linear_lr_decay) {
     const double frac =
         1.0 - std::min(1.0, static_cast<double>(env_steps_done) / config_.lr_decay_env_steps);
@@ -284,7 +284,7 @@ TeamStats TeamLearner::update(int64_t env_steps_done) {
   return stats;
 }
 
-void TeamLearner::save(TorchStateWriter& w, const std::string& p) const {
+void PpoLearner::save(TorchStateWriter& w, const std::string& p) const {
   w.write_module(p + "actor", *actor_root_);
   w.write_module(p + "critic", *critic_root_);
   w.write_module(p + "value_norm", *value_norm_);
@@ -295,7 +295,7 @@ void TeamLearner::save(TorchStateWriter& w, const std::string& p) const {
   w.write_int(p + "updates", updates_);
 }
 
-void TeamLearner::load(TorchStateReader& r, const std::string& p) {
+void PpoLearner::load(TorchStateReader& r, const std::string& p) {
   r.read_module(p + "actor", *actor_root_);
   r.read_module(p + "critic", *critic_root_);
   r.read_module(p + "value_norm", *value_norm_);

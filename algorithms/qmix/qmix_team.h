@@ -3,8 +3,8 @@
 // epsilon-greedy acting and the TD(0) update.
 //
 // Why per team: each team of an EnvSpec (contiguous agent ids) learns on its
-// own agents' rewards with its own networks; the algorithm owns one learner
-// per learning team.
+// own agents' rewards with its own networks; marl::TeamAlgorithm owns one
+// QmixTeam per learning (or frozen) team.
 //
 // Acting keeps two recurrent states, one for ActMode::Explore (training
 // envs) and one for Greedy (evaluation envs may be a different batch), each
@@ -26,6 +26,7 @@
 #include "marl/torch/flat_optimizer.h"
 #include "marl/torch/running_mean_std.h"
 #include "marl/torch/schedules.h"
+#include "marl/torch/team_learner.h"
 #include "mixers.h"
 
 namespace marl::qmix {
@@ -71,20 +72,21 @@ struct LearnerConfig {
 
 constexpr int kLearnerMetrics = 6;  // loss, td_error_abs, q_taken_mean, target_mean, grad_norm, epsilon
 
-class TeamLearner {
+class QmixTeam : public TeamLearner {
  public:
-  TeamLearner(const LearnerConfig& config, uint64_t seed);
+  QmixTeam(const LearnerConfig& config, uint64_t seed);
 
-  void act(const Batch& obs, ActionBatch& actions, ActMode mode);
-  void observe(const Transition& transition);
-  bool ready_to_train() const;
+  std::vector<std::string> metric_names() const override;
+  void act(const Batch& obs, ActionBatch& actions, ActMode mode) override;
+  void observe(const Transition& transition) override;
+  bool ready_to_train() const override;
   // One update; writes kLearnerMetrics values at metrics.
-  void train(double* metrics);
+  void train(double* metrics) override;
 
-  void save(TorchStateWriter& w, const std::string& prefix) const;
-  void load(TorchStateReader& r, const std::string& prefix);
+  void save(TorchStateWriter& w, const std::string& prefix) const override;
+  void load(TorchStateReader& r, const std::string& prefix) override;
   // Only the agent network of a checkpointed learner (a frozen opponent).
-  void load_policy(TorchStateReader& r, const std::string& prefix);
+  void load_frozen(TorchStateReader& r, const std::string& prefix) override;
 
   // Q-values of every step of `batch`: [B, T+1, n, actions] (no grad).
   torch::Tensor agent_q_values(const EpisodeBatch& batch);

@@ -1,4 +1,4 @@
-#include "team_learner.h"
+#include "qmix_team.h"
 
 #include <cmath>
 
@@ -32,7 +32,7 @@ constexpr double kMaskedQ = -1e9;  // PyMARL's -9999999 for unavailable actions
 
 }  // namespace
 
-TeamLearner::TeamLearner(const LearnerConfig& config, uint64_t seed)
+QmixTeam::QmixTeam(const LearnerConfig& config, uint64_t seed)
     : config_(config),
       init_gen_(make_generator(derive_seed(seed, 0))),
       act_gen_(make_generator(derive_seed(seed, 1))),
@@ -70,12 +70,16 @@ TeamLearner::TeamLearner(const LearnerConfig& config, uint64_t seed)
   for (int64_t a = 0; a < n; ++a) static_avail_[a].slice(0, 0, config_.agent_actions.at(a)).fill_(true);
 }
 
-int64_t TeamLearner::input_size() const {
+std::vector<std::string> QmixTeam::metric_names() const {
+  return {"loss", "td_error_abs", "q_taken_mean", "target_mean", "grad_norm", "epsilon"};
+}
+
+int64_t QmixTeam::input_size() const {
   return config_.obs_size + (config_.obs_last_action ? config_.num_actions : 0) +
          (config_.obs_agent_id ? config_.num_agents : 0);
 }
 
-void TeamLearner::update_targets(bool hard) {
+void QmixTeam::update_targets(bool hard) {
   torch::NoGradGuard no_grad;
   auto copy = [&](torch::nn::Module& dst, torch::nn::Module& src) {
     auto d = dst.parameters();
@@ -92,7 +96,7 @@ void TeamLearner::update_targets(bool hard) {
   copy(*target_mixer_, *mixer_);
 }
 
-void TeamLearner::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
+void QmixTeam::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
   torch::NoGradGuard no_grad;
   const int64_t n = config_.num_agents, E = obs.num_envs, A = config_.num_actions;
   const BatchTensors bt = batch_tensors(obs).agents(config_.first_agent, n);
@@ -130,7 +134,7 @@ void TeamLearner::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
   write_actions(actions, config_.first_agent, chosen);
 }
 
-void TeamLearner::observe(const Transition& transition) {
+void QmixTeam::observe(const Transition& transition) {
   const int64_t committed = builder_.add(transition, buffer_);
   episodes_ += committed;
   if (config_.train_interval_steps > 0) {
@@ -143,12 +147,12 @@ void TeamLearner::observe(const Transition& transition) {
   }
 }
 
-bool TeamLearner::ready_to_train() const {
+bool QmixTeam::ready_to_train() const {
   const int64_t needed = config_.train_interval_steps > 0 ? 1 : config_.train_interval_episodes;
   return owed_updates_ >= needed && buffer_.can_sample(config_.batch_size);
 }
 
-torch::Tensor TeamLearner::agent_inputs(const EpisodeBatch& b) const {
+torch::Tensor QmixTeam::agent_inputs(const EpisodeBatch& b) const {
   const int64_t B = b.batch_size(), T = b.max_steps(), n = config_.num_agents;
   std::vector<torch::Tensor> parts{b.obs};
   if (config_.obs_last_action) {
@@ -159,35 +163,35 @@ torch::Tensor TeamLearner::agent_inputs(const EpisodeBatch& b) const {
   return torch::cat(parts, 3);
 }
 
-torch::Tensor TeamLearner::batch_avail(const EpisodeBatch& b) const {
+torch::Tensor QmixTeam::batch_avail(const EpisodeBatch& b) const {
   auto avail = static_avail_.view({1, 1, config_.num_agents, config_.num_actions});
   if (b.avail.defined() && b.avail.numel() > 0) return b.avail.to(torch::kBool) & avail;
   return avail.expand({b.batch_size(), b.max_steps() + 1, config_.num_agents, config_.num_actions});
 }
 
-torch::Tensor TeamLearner::sequence_q(AgentNetwork& net, const torch::Tensor& inputs) {
+torch::Tensor QmixTeam::sequence_q(AgentNetwork& net, const torch::Tensor& inputs) {
   const int64_t B = inputs.size(0), T1 = inputs.size(1), n = inputs.size(2);
   auto x = inputs.permute({1, 0, 2, 3}).reshape({T1, B * n, inputs.size(3)});
   auto q = net->sequence(x);  // [T+1, B*n, A]
   return q.view({T1, B, n, config_.num_actions}).permute({1, 0, 2, 3});
 }
 
-torch::Tensor TeamLearner::mixer_states(const EpisodeBatch& b) const {
+torch::Tensor QmixTeam::mixer_states(const EpisodeBatch& b) const {
   if (config_.state_size > 0) return b.state;
   return b.obs.reshape({b.batch_size(), b.max_steps() + 1, config_.num_agents * config_.obs_size});
 }
 
-torch::Tensor TeamLearner::agent_q_values(const EpisodeBatch& batch) {
+torch::Tensor QmixTeam::agent_q_values(const EpisodeBatch& batch) {
   torch::NoGradGuard no_grad;
   return sequence_q(agent_, agent_inputs(batch));
 }
 
-torch::Tensor TeamLearner::mix(const torch::Tensor& chosen, const torch::Tensor& states) {
+torch::Tensor QmixTeam::mix(const torch::Tensor& chosen, const torch::Tensor& states) {
   torch::NoGradGuard no_grad;
   return mixer_->forward(chosen, states);
 }
 
-void TeamLearner::train(double* metrics) {
+void QmixTeam::train(double* metrics) {
   if (!buffer_.can_sample(config_.batch_size)) throw ContractError("qmix: train() before ready_to_train()");
   owed_updates_ -= config_.train_interval_steps > 0 ? 1 : config_.train_interval_episodes;
   const EpisodeBatch b = buffer_.sample(config_.batch_size, sample_gen_, true);
@@ -253,7 +257,7 @@ void TeamLearner::train(double* metrics) {
   metrics[5] = schedule_.value(t_env_);
 }
 
-void TeamLearner::save(TorchStateWriter& w, const std::string& p) const {
+void QmixTeam::save(TorchStateWriter& w, const std::string& p) const {
   w.write_module(p + "agent", *agent_);
   w.write_module(p + "target_agent", *target_agent_);
   w.write_module(p + "mixer", *mixer_);
@@ -270,13 +274,13 @@ void TeamLearner::save(TorchStateWriter& w, const std::string& p) const {
   w.write_int(p + "steps_since_train", steps_since_train_);
 }
 
-void TeamLearner::load_policy(TorchStateReader& r, const std::string& p) {
+void QmixTeam::load_frozen(TorchStateReader& r, const std::string& p) {
   r.read_module(p + "agent", *agent_);
   explore_ = ActState{};
   greedy_ = ActState{};
 }
 
-void TeamLearner::load(TorchStateReader& r, const std::string& p) {
+void QmixTeam::load(TorchStateReader& r, const std::string& p) {
   r.read_module(p + "agent", *agent_);
   r.read_module(p + "target_agent", *target_agent_);
   r.read_module(p + "mixer", *mixer_);

@@ -1,0 +1,63 @@
+// One team of MAPPO / IPPO behind marl::TeamAlgorithm: builds the actor and
+// critic inputs of its agents from each batch (own observations, the global
+// state, agent ids), acts, feeds the rollout storage, and runs the PPO update
+// of its PpoLearner when the rollout is full.
+//
+// Acting outside the rollout (Greedy evaluation, and a frozen team) keeps its
+// own recurrent state per mode, so evaluation never disturbs training.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mappo_config.h"
+#include "marl/torch/batch_tensors.h"
+#include "marl/torch/team_learner.h"
+#include "ppo_learner.h"
+
+namespace marl::mappo {
+
+class MappoTeam : public TeamLearner {
+ public:
+  explicit MappoTeam(const TeamContext& context);
+
+  std::vector<std::string> metric_names() const override;
+  void act(const Batch& batch, ActionBatch& actions, ActMode mode) override;
+  void observe(const Transition& transition) override;
+  bool ready_to_train() const override { return learner_->storage().full(); }
+  void train(double* metrics) override;
+  void save(TorchStateWriter& w, const std::string& prefix) const override;
+  void load(TorchStateReader& r, const std::string& prefix) override;
+  void load_frozen(TorchStateReader& r, const std::string& prefix) override;
+
+ private:
+  torch::Tensor with_ids(const torch::Tensor& x) const;
+  // full_obs [A, E, O], state [E, S] or undefined -> [count, E, critic_input].
+  torch::Tensor critic_input(const torch::Tensor& full_obs, const torch::Tensor& state) const;
+  torch::Tensor active_of(const BatchTensors& b) const;  // [count, E] float, or undefined
+  torch::Tensor avail_of(const BatchTensors& b) const;
+  void start(const BatchTensors& b);
+  void act_from_batch(const BatchTensors& b, const ActionBatch& out, bool explore);
+  void write(const ActionBatch& out, const torch::Tensor& actions) const;
+
+  const EnvSpec env_;
+  const MappoConfig cfg_;
+  const TeamSlot team_;
+  const bool frozen_;
+  const int first_, count_;
+  ActionSpace action_;
+  std::unique_ptr<PpoLearner> learner_;
+  torch::Tensor agent_ids_;        // [count, 1, count] one-hot, or undefined
+  torch::Tensor low_, high_;       // box bounds [d]
+  torch::Tensor no_final_values_;  // [count, E] zeros
+  torch::Tensor actions_, log_probs_, values_;                // from the last Explore act()
+  torch::Tensor next_actor_hidden_, next_critic_hidden_;     // GRU states after it
+  torch::Tensor greedy_hidden_, frozen_explore_hidden_;      // [count, E, L, H]
+  bool started_ = false;
+  int64_t env_steps_ = 0;  // drives the linear LR decay
+};
+
+}  // namespace marl::mappo

@@ -1,0 +1,81 @@
+// An Algorithm made of one TeamLearner per learning team (and per frozen
+// team), with everything around the learners written once:
+//
+//  * the team plan (learning_teams / opponent_checkpoint, marl/team_plan.h):
+//    learning teams get a learner; the others play uniformly at random
+//    (UniformTeamPolicy) or, with opponent_checkpoint, a learner that loads
+//    the frozen policy of another run of the same algorithm on the same env;
+//  * per-team metric names ("<team>/<metric>" when the env has several
+//    teams), and a team that has no update due reports its last values;
+//  * the checkpoint layout: a format number, each learning team's state under
+//    "<team>/", the random teams' generator.
+//
+// A plugin's algorithm is then a TeamAlgorithm with a factory:
+//
+//   TeamAlgorithmConfig config;
+//   config.algorithm = "mappo";
+//   config.make_learner = [](const TeamContext& c) { return std::make_unique<MappoTeam>(c); };
+//   return std::make_shared<TeamAlgorithm>(context, config);
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "marl/algorithm.h"
+#include "marl/team_plan.h"
+#include "marl/torch/team_learner.h"
+#include "marl/torch/uniform_team_policy.h"
+
+namespace marl {
+
+struct TeamAlgorithmConfig {
+  std::string algorithm;  // the plugin's name: checkpoints and messages
+  std::function<std::unique_ptr<TeamLearner>(const TeamContext&)> make_learner;
+  // Appended to the error when a frozen team cannot load its checkpoint, e.g.
+  // "(hidden sizes must match the checkpoint's run)".
+  std::string frozen_mismatch_hint;
+};
+
+class TeamAlgorithm : public Algorithm {
+ public:
+  // Format of the state written by save(); load() refuses any other.
+  static constexpr int64_t kStateFormat = 2;
+
+  TeamAlgorithm(const AlgorithmContext& context, TeamAlgorithmConfig config);
+
+  std::vector<std::string> metric_names() const override;
+  void act(const Batch& obs, ActionBatch& actions, ActMode mode) override;
+  void observe(const Transition& transition) override;
+  bool ready_to_train() const override;
+  void train(std::vector<double>& metrics) override;
+  void save(std::ostream& out) const override;
+  void load(std::istream& in) override;
+
+  const TeamPlan& plan() const { return plan_; }
+  // The learner of team `name` (learning or frozen); nullptr for a random team.
+  TeamLearner* learner(const std::string& team_name);
+
+ private:
+  struct Team {
+    TeamSlot slot;
+    std::unique_ptr<TeamLearner> learner;          // Learn and Frozen
+    std::unique_ptr<UniformTeamPolicy> uniform;    // Random
+    size_t metric_offset = 0;
+    size_t metric_count = 0;
+  };
+
+  void load_frozen_teams();
+
+  AlgorithmContext context_;
+  TeamAlgorithmConfig config_;
+  TeamPlan plan_;
+  std::vector<Team> teams_;
+  torch::Generator random_gen_;
+  std::vector<std::string> metric_names_;
+  std::vector<double> last_metrics_;
+  int64_t env_steps_ = 0;
+};
+
+}  // namespace marl

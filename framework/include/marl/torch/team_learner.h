@@ -1,0 +1,49 @@
+// One team's learner behind TeamAlgorithm (marl/torch/team_algorithm.h).
+//
+// An algorithm plugin writes what is truly its own as a TeamLearner (its
+// networks, how they act, what they record and how they update) and lets
+// TeamAlgorithm do the rest: which teams learn, random and frozen teams,
+// checkpoint layout and per-team metric names. A learner sees whole batches
+// and acts for its own agents only (TeamContext::team's contiguous range).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "marl/algorithm.h"
+#include "marl/team_plan.h"
+
+namespace marl {
+
+class TorchStateWriter;
+class TorchStateReader;
+
+struct TeamContext {
+  const AlgorithmContext* algorithm = nullptr;  // env spec and name, num_envs, params, threads
+  TeamSlot team;                                // its agents; role Learn or Frozen
+  uint64_t seed = 0;                            // the team's own stream: derive every generator from it
+};
+
+class TeamLearner {
+ public:
+  virtual ~TeamLearner() = default;
+
+  // Names of the values train() writes (without the team prefix).
+  virtual std::vector<std::string> metric_names() const = 0;
+  // Writes actions for the team's agents of every env in `batch`. A frozen
+  // team is asked too (it decides whether Explore samples or plays greedily).
+  virtual void act(const Batch& batch, ActionBatch& actions, ActMode mode) = 0;
+  // Learning teams only.
+  virtual void observe(const Transition& transition) = 0;
+  virtual bool ready_to_train() const = 0;
+  virtual void train(double* metrics) = 0;  // metric_names().size() values
+
+  // Everything the team needs to resume, under keys starting with `prefix`.
+  virtual void save(TorchStateWriter& w, const std::string& prefix) const = 0;
+  virtual void load(TorchStateReader& r, const std::string& prefix) = 0;
+  // A frozen team: only what acting needs, from a learning team's save().
+  virtual void load_frozen(TorchStateReader& r, const std::string& prefix) = 0;
+};
+
+}  // namespace marl

@@ -1,0 +1,156 @@
+#include "marl/torch/team_algorithm.h"
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+
+#include "marl/checkpoint.h"
+#include "marl/error.h"
+#include "marl/rng.h"
+#include "marl/torch/checkpoint_io.h"
+#include "marl/torch/generator.h"
+
+namespace marl {
+
+namespace {
+// The random teams' generator: one stream for all of them, apart from the
+// learners' own (derive_seed(seed, Algorithm, team index)).
+constexpr uint64_t kRandomTeamsStream = 1000;
+}  // namespace
+
+TeamAlgorithm::TeamAlgorithm(const AlgorithmContext& context, TeamAlgorithmConfig config)
+    : context_(context),
+      config_(std::move(config)),
+      plan_(TeamPlan::from_params(context.env, context.env_name, context.params)),
+      random_gen_(make_generator(derive_seed(context.seed, SeedStream::Algorithm, kRandomTeamsStream))) {
+  torch::set_num_threads(std::max(1, context.threads));
+  for (const TeamSlot& slot : plan_.teams) {
+    Team team;
+    team.slot = slot;
+    if (slot.role == TeamRole::Random) {
+      team.uniform = std::make_unique<UniformTeamPolicy>(context_.env, context_.env_name, slot);
+    } else {
+      TeamContext tc;
+      tc.algorithm = &context_;
+      tc.team = slot;
+      tc.seed = derive_seed(context_.seed, SeedStream::Algorithm, static_cast<uint64_t>(slot.index));
+      team.learner = config_.make_learner(tc);
+      if (slot.role == TeamRole::Learn) {
+        team.metric_offset = metric_names_.size();
+        for (const auto& name : team.learner->metric_names()) metric_names_.push_back(plan_.metric_prefix(slot) + name);
+        team.metric_count = metric_names_.size() - team.metric_offset;
+      }
+    }
+    teams_.push_back(std::move(team));
+  }
+  last_metrics_.assign(metric_names_.size(), std::numeric_limits<double>::quiet_NaN());
+  if (plan_.count(TeamRole::Frozen) > 0) load_frozen_teams();
+}
+
+// The frozen teams play the policies they had in another run of this
+// algorithm on the same env (self-play against a fixed opponent).
+void TeamAlgorithm::load_frozen_teams() {
+  const std::string key = "[algorithm] opponent_checkpoint = \"" + plan_.opponent_checkpoint + "\": ";
+  std::ifstream in;
+  open_run_checkpoint(plan_.opponent_checkpoint, config_.algorithm, context_.env_name, key, in);
+  TorchStateReader r(in);
+  if (!r.has("team_state_format") || r.read_int("team_state_format") != kStateFormat) {
+    throw ConfigError(key + "the checkpoint's state has another format than " + std::to_string(kStateFormat) +
+                      " (written by an older marl); retrain the opponent with this version");
+  }
+  for (Team& team : teams_) {
+    if (team.slot.role != TeamRole::Frozen) continue;
+    const std::string prefix = TeamPlan::checkpoint_prefix(team.slot);
+    if (!r.has(prefix + "learned")) {
+      throw ConfigError(key + "the checkpoint holds no policy for team '" + team.slot.name +
+                        "' (that team did not learn in its run)");
+    }
+    try {
+      team.learner->load_frozen(r, prefix);
+    } catch (const Error& e) {
+      throw ConfigError(key + "team '" + team.slot.name + "': " + e.what() + " " + config_.frozen_mismatch_hint);
+    }
+  }
+}
+
+TeamLearner* TeamAlgorithm::learner(const std::string& team_name) {
+  for (Team& team : teams_)
+    if (team.slot.name == team_name) return team.learner.get();
+  return nullptr;
+}
+
+std::vector<std::string> TeamAlgorithm::metric_names() const { return metric_names_; }
+
+void TeamAlgorithm::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
+  for (Team& team : teams_) {
+    if (team.uniform) {
+      team.uniform->act(obs, actions, random_gen_, env_steps_);
+    } else {
+      team.learner->act(obs, actions, mode);
+    }
+  }
+}
+
+void TeamAlgorithm::observe(const Transition& transition) {
+  for (Team& team : teams_) {
+    if (team.slot.role == TeamRole::Learn) team.learner->observe(transition);
+  }
+  env_steps_ += transition.next->num_envs;
+}
+
+bool TeamAlgorithm::ready_to_train() const {
+  return std::any_of(teams_.begin(), teams_.end(), [](const Team& t) {
+    return t.slot.role == TeamRole::Learn && t.learner->ready_to_train();
+  });
+}
+
+void TeamAlgorithm::train(std::vector<double>& metrics) {
+  // A team with no update due reports its last values again.
+  for (Team& team : teams_) {
+    if (team.slot.role == TeamRole::Learn && team.learner->ready_to_train()) {
+      team.learner->train(last_metrics_.data() + team.metric_offset);
+    }
+  }
+  metrics.assign(last_metrics_.begin(), last_metrics_.end());
+}
+
+void TeamAlgorithm::save(std::ostream& out) const {
+  TorchStateWriter w;
+  w.write_int("team_state_format", kStateFormat);
+  for (const Team& team : teams_) {
+    if (team.slot.role != TeamRole::Learn) continue;
+    const std::string prefix = TeamPlan::checkpoint_prefix(team.slot);
+    w.write_int(prefix + "learned", 1);
+    team.learner->save(w, prefix);
+  }
+  w.write_int("env_steps", env_steps_);
+  w.write_generator("random_teams_gen", random_gen_);
+  w.save(out);
+}
+
+void TeamAlgorithm::load(std::istream& in) {
+  TorchStateReader r(in);
+  if (!r.has("team_state_format")) {
+    throw ConfigError(config_.algorithm + ": the checkpoint's state is format 1 (teams numbered, written by an "
+                      "older marl); this version reads format " + std::to_string(kStateFormat) +
+                      " only. Retrain, or evaluate it with the marl version that wrote it.");
+  }
+  const int64_t format = r.read_int("team_state_format");
+  if (format != kStateFormat) {
+    throw ConfigError(config_.algorithm + ": the checkpoint's state is format " + std::to_string(format) +
+                      "; this version reads format " + std::to_string(kStateFormat) + " only.");
+  }
+  for (Team& team : teams_) {
+    if (team.slot.role != TeamRole::Learn) continue;
+    const std::string prefix = TeamPlan::checkpoint_prefix(team.slot);
+    if (!r.has(prefix + "learned")) {
+      throw ConfigError(config_.algorithm + ": the checkpoint holds no state for learning team '" + team.slot.name +
+                        "' (it was written with other learning_teams)");
+    }
+    team.learner->load(r, prefix);
+  }
+  env_steps_ = r.read_int("env_steps");
+  r.read_generator("random_teams_gen", random_gen_);
+}
+
+}  // namespace marl
