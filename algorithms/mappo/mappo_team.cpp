@@ -1,6 +1,7 @@
 #include "mappo_team.h"
 
 #include "marl/error.h"
+#include "marl/torch/agent_ids.h"
 #include "marl/torch/checkpoint_io.h"
 
 namespace marl::mappo {
@@ -38,7 +39,6 @@ MappoTeam::MappoTeam(const TeamContext& context)
     low_ = torch::tensor(action_.low);
     high_ = torch::tensor(action_.high);
   }
-  if (cfg_.use_agent_id) agent_ids_ = torch::eye(count_).unsqueeze(1);
   no_final_values_ = torch::zeros({count_, E});
   TeamLayout layout;
   layout.name = team_.name;
@@ -63,9 +63,7 @@ std::vector<std::string> MappoTeam::metric_names() const {
 }
 
 torch::Tensor MappoTeam::with_ids(const torch::Tensor& x) const {
-  // Expanded per call: evaluation may use another number of envs than training.
-  if (!agent_ids_.defined()) return x;
-  return torch::cat({x, agent_ids_.expand({count_, x.size(1), count_})}, -1);
+  return cfg_.use_agent_id ? with_agent_ids(x, 0) : x;
 }
 
 torch::Tensor MappoTeam::critic_input(const torch::Tensor& full_obs, const torch::Tensor& state) const {
@@ -75,7 +73,7 @@ torch::Tensor MappoTeam::critic_input(const torch::Tensor& full_obs, const torch
   const torch::Tensor global = state.defined() ? state : full_obs.permute({1, 0, 2}).reshape({E, -1});
   auto x = global.unsqueeze(0).expand({count_, E, global.size(1)});
   if (cfg_.critic_input == CriticInput::AgentSpecific) x = torch::cat({x, own}, -1);
-  else if (!agent_ids_.defined()) return x;
+  else if (!cfg_.use_agent_id) return x;
   return with_ids(x);
 }
 
@@ -102,7 +100,7 @@ void MappoTeam::write(const ActionBatch& out, const torch::Tensor& actions) cons
 void MappoTeam::act_from_batch(const BatchTensors& b, const ActionBatch& out, bool explore) {
   PpoLearner& l = *learner_;
   const int64_t E = b.obs.size(1);
-  torch::Tensor& hidden = explore ? frozen_explore_hidden_ : greedy_hidden_;
+  torch::Tensor& hidden = hidden_[explore ? ActMode::Explore : ActMode::Greedy];
   torch::Tensor masks;
   if (l.recurrent()) {
     if (!hidden.defined() || hidden.size(1) != E) hidden = l.initial_hidden(E);
@@ -192,7 +190,7 @@ void MappoTeam::load(TorchStateReader& r, const std::string& prefix) {
   // The rollout in progress is not part of the state: the next Explore act()
   // starts a fresh one from the current observations.
   started_ = false;
-  greedy_hidden_ = frozen_explore_hidden_ = torch::Tensor();
+  hidden_.reset();
 }
 
 void MappoTeam::load_frozen(TorchStateReader& r, const std::string& prefix) { learner_->load(r, prefix); }

@@ -15,6 +15,7 @@
 
 #include "mappo_config.h"
 #include "marl/torch/batch_tensors.h"
+#include "marl/torch/per_mode.h"
 #include "marl/torch/team_learner.h"
 #include "ppo_learner.h"
 
@@ -50,12 +51,13 @@ class MappoTeam : public TeamLearner {
   const int first_, count_;
   ActionSpace action_;
   std::unique_ptr<PpoLearner> learner_;
-  torch::Tensor agent_ids_;        // [count, 1, count] one-hot, or undefined
   torch::Tensor low_, high_;       // box bounds [d]
   torch::Tensor no_final_values_;  // [count, E] zeros
   torch::Tensor actions_, log_probs_, values_;                // from the last Explore act()
   torch::Tensor next_actor_hidden_, next_critic_hidden_;     // GRU states after it
-  torch::Tensor greedy_hidden_, frozen_explore_hidden_;      // [count, E, L, H]
+  // Actor GRU states of acting outside the rollout: Greedy, and a frozen
+  // team's Explore [count, E, L, H].
+  PerMode<torch::Tensor> hidden_;
   bool started_ = false;
   int64_t env_steps_ = 0;  // drives the linear LR decay
 };

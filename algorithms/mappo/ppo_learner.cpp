@@ -9,6 +9,7 @@
 #include "marl/torch/flat_optimizer.h"
 #include "marl/torch/gae.h"
 #include "marl/torch/generator.h"
+#include "marl/torch/schedules.h"
 
 namespace marl::mappo {
 
@@ -176,10 +177,11 @@ torch::Tensor PpoLearner::value_loss(const torch::Tensor& values, const torch::T
 PpoStats PpoLearner::update(int64_t env_steps_done) {
   PpoStats stats;
   if (config_.use_linear_lr_decay) {
-    const double frac =
-        1.0 - std::min(1.0, static_cast<double>(env_steps_done) / config_.lr_decay_env_steps);
-    actor_optim_->set_lr(config_.lr * frac);
-    critic_optim_->set_lr(config_.critic_lr * frac);
+    // on-policy's update_linear_schedule: lr0 - lr0 * fraction, to 0.
+    const LinearScheduleConfig actor{config_.lr, 0.0, config_.lr_decay_env_steps};
+    const LinearScheduleConfig critic{config_.critic_lr, 0.0, config_.lr_decay_env_steps};
+    actor_optim_->set_lr(LinearSchedule(actor).value(env_steps_done));
+    critic_optim_->set_lr(LinearSchedule(critic).value(env_steps_done));
   }
   stats.lr = actor_optim_->lr();
   const int64_t T = config_.rollout_length;

@@ -4,8 +4,10 @@
 
 #include "marl/error.h"
 #include "marl/rng.h"
+#include "marl/torch/agent_ids.h"
 #include "marl/torch/batch_tensors.h"
 #include "marl/torch/generator.h"
+#include "marl/torch/target_network.h"
 
 namespace marl::qmix {
 namespace {
@@ -41,9 +43,9 @@ QmixTeam::QmixTeam(const LearnerConfig& config, uint64_t seed)
       builder_(buffer_config(config), config.num_envs, config.first_agent),
       schedule_(config.epsilon) {
   const int64_t n = config_.num_agents, A = config_.num_actions;
-  AgentNetworkConfig ac{input_size(), config_.hidden_size, A};
-  agent_ = AgentNetwork(ac, init_gen_);
-  target_agent_ = AgentNetwork(ac, init_gen_);
+  RnnAgentConfig ac{input_size(), config_.hidden_size, A};
+  agent_ = RnnAgent(ac, init_gen_);
+  target_agent_ = RnnAgent(ac, init_gen_);
   MixerConfig mc = config_.mixing;
   mc.num_agents = n;
   mc.state_size = config_.state_size > 0 ? config_.state_size : n * config_.obs_size;
@@ -80,27 +82,20 @@ int64_t QmixTeam::input_size() const {
 }
 
 void QmixTeam::update_targets(bool hard) {
-  torch::NoGradGuard no_grad;
-  auto copy = [&](torch::nn::Module& dst, torch::nn::Module& src) {
-    auto d = dst.parameters();
-    auto s = src.parameters();
-    for (size_t i = 0; i < d.size(); ++i) {
-      if (hard) {
-        d[i].copy_(s[i]);
-      } else {
-        d[i].mul_(1.0 - config_.tau).add_(s[i], config_.tau);
-      }
-    }
-  };
-  copy(*target_agent_, *agent_);
-  copy(*target_mixer_, *mixer_);
+  if (hard) {
+    hard_update(*target_agent_, *agent_);
+    hard_update(*target_mixer_, *mixer_);
+  } else {
+    soft_update(*target_agent_, *agent_, config_.tau);
+    soft_update(*target_mixer_, *mixer_, config_.tau);
+  }
 }
 
 void QmixTeam::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
   torch::NoGradGuard no_grad;
   const int64_t n = config_.num_agents, E = obs.num_envs, A = config_.num_actions;
   const BatchTensors bt = batch_tensors(obs).agents(config_.first_agent, n);
-  ActState& st = mode == ActMode::Explore ? explore_ : greedy_;
+  ActState& st = acting_[mode];
   if (!st.hidden.defined() || st.last_action.size(1) != E) {
     st.hidden = agent_->initial_hidden(n * E);
     st.last_action = torch::zeros({n, E, A});
@@ -114,7 +109,7 @@ void QmixTeam::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
   st.last_action.mul_(keep.view({1, E, 1}));
   std::vector<torch::Tensor> parts{bt.obs};
   if (config_.obs_last_action) parts.push_back(st.last_action);
-  if (config_.obs_agent_id) parts.push_back(torch::eye(n).view({n, 1, n}).expand({n, E, n}));
+  if (config_.obs_agent_id) parts.push_back(agent_ids(bt.obs, 0));
   auto x = torch::cat(parts, 2).reshape({n * E, input_size()});
   auto masks = keep.view({1, E}).expand({n, E}).reshape({n * E});
   auto q = agent_->step(x, st.hidden, masks).view({n, E, A});
@@ -159,7 +154,7 @@ torch::Tensor QmixTeam::agent_inputs(const EpisodeBatch& b) const {
     auto onehot = torch::one_hot(b.actions, config_.num_actions).to(torch::kFloat);  // [B,T,n,A]
     parts.push_back(torch::cat({torch::zeros({B, 1, n, config_.num_actions}), onehot}, 1));
   }
-  if (config_.obs_agent_id) parts.push_back(torch::eye(n).view({1, 1, n, n}).expand({B, T + 1, n, n}));
+  if (config_.obs_agent_id) parts.push_back(agent_ids(b.obs, 2));
   return torch::cat(parts, 3);
 }
 
@@ -169,7 +164,7 @@ torch::Tensor QmixTeam::batch_avail(const EpisodeBatch& b) const {
   return avail.expand({b.batch_size(), b.max_steps() + 1, config_.num_agents, config_.num_actions});
 }
 
-torch::Tensor QmixTeam::sequence_q(AgentNetwork& net, const torch::Tensor& inputs) {
+torch::Tensor QmixTeam::sequence_q(RnnAgent& net, const torch::Tensor& inputs) {
   const int64_t B = inputs.size(0), T1 = inputs.size(1), n = inputs.size(2);
   auto x = inputs.permute({1, 0, 2, 3}).reshape({T1, B * n, inputs.size(3)});
   auto q = net->sequence(x);  // [T+1, B*n, A]
@@ -276,8 +271,7 @@ void QmixTeam::save(TorchStateWriter& w, const std::string& p) const {
 
 void QmixTeam::load_frozen(TorchStateReader& r, const std::string& p) {
   r.read_module(p + "agent", *agent_);
-  explore_ = ActState{};
-  greedy_ = ActState{};
+  acting_.reset();
 }
 
 void QmixTeam::load(TorchStateReader& r, const std::string& p) {
@@ -297,8 +291,7 @@ void QmixTeam::load(TorchStateReader& r, const std::string& p) {
   steps_since_train_ = r.read_int(p + "steps_since_train");
   // The replay buffer is not checkpointed (it can hold gigabytes); a resumed
   // run refills it, and owed updates wait until it holds a batch again.
-  explore_ = ActState{};
-  greedy_ = ActState{};
+  acting_.reset();
 }
 
 }  // namespace marl::qmix

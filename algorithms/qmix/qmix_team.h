@@ -18,12 +18,13 @@
 #include <string>
 #include <vector>
 
-#include "agent_network.h"
 #include "marl/algorithm.h"
 #include "marl/torch/checkpoint_io.h"
 #include "marl/torch/episode_builder.h"
 #include "marl/torch/episode_replay_buffer.h"
 #include "marl/torch/flat_optimizer.h"
+#include "marl/torch/per_mode.h"
+#include "marl/torch/rnn_agent.h"
 #include "marl/torch/running_mean_std.h"
 #include "marl/torch/schedules.h"
 #include "marl/torch/team_learner.h"
@@ -111,13 +112,13 @@ class QmixTeam : public TeamLearner {
 
   torch::Tensor agent_inputs(const EpisodeBatch& batch) const;  // [B, T+1, n, in]
   torch::Tensor batch_avail(const EpisodeBatch& batch) const;    // [B, T+1, n, actions] bool
-  torch::Tensor sequence_q(AgentNetwork& net, const torch::Tensor& inputs);
+  torch::Tensor sequence_q(RnnAgent& net, const torch::Tensor& inputs);
   void update_targets(bool hard);
   int64_t input_size() const;
 
   LearnerConfig config_;
   torch::Generator init_gen_, act_gen_, sample_gen_;
-  AgentNetwork agent_{nullptr}, target_agent_{nullptr};
+  RnnAgent agent_{nullptr}, target_agent_{nullptr};
   std::shared_ptr<MixerImpl> mixer_, target_mixer_;
   RunningMeanStd reward_stats_{nullptr};  // only with standardise_rewards
   std::vector<torch::Tensor> params_;
@@ -126,7 +127,7 @@ class QmixTeam : public TeamLearner {
   EpisodeBuilder builder_;
   LinearSchedule schedule_;
   torch::Tensor static_avail_;  // [n, actions] bool: action < agent's n
-  ActState explore_, greedy_;  // training envs, evaluation envs
+  PerMode<ActState> acting_;  // training envs (Explore), evaluation envs (Greedy)
   int64_t t_env_ = 0;
   int64_t episodes_ = 0;
   int64_t updates_ = 0;

@@ -17,6 +17,15 @@ torch::Tensor DiagGaussian::sample(torch::Generator& gen) const {
   return mean_ + log_std_.exp() * noise;
 }
 
+torch::Tensor DiagGaussian::rsample(torch::Generator& gen) const {
+  torch::Tensor noise;
+  {
+    torch::NoGradGuard no_grad;
+    noise = torch::randn(mean_.sizes(), gen, mean_.options());
+  }
+  return mean_ + log_std_.exp() * noise;
+}
+
 torch::Tensor DiagGaussian::log_prob(const torch::Tensor& actions) const {
   const torch::Tensor z = (actions.to(mean_.dtype()) - mean_) * torch::exp(-log_std_);
   return (-0.5 * z * z - log_std_ - kHalfLog2Pi).sum(-1);

@@ -23,6 +23,9 @@ class DiagGaussian {
   DiagGaussian(const torch::Tensor& mean, const torch::Tensor& log_std);
 
   torch::Tensor sample(torch::Generator& gen) const;
+  // Reparameterised sample mean + std * noise: differentiable in the mean and
+  // log std (deterministic policy gradients and SAC-style losses need it).
+  torch::Tensor rsample(torch::Generator& gen) const;
   torch::Tensor log_prob(const torch::Tensor& actions) const;
   torch::Tensor entropy() const;
   torch::Tensor mode() const { return mean_; }

@@ -1,4 +1,5 @@
-// PyMARL's RNNAgent: the shared-parameter recurrent Q-network of one team.
+// PyMARL's RNNAgent: a recurrent per-agent network shared by a team's agents
+// (QMIX/VDN/IQL agent Q-networks; any recurrent per-agent policy or critic).
 //
 // Input per agent: its observation, optionally the one-hot of its last action
 // and the one-hot of its index within the team (PyMARL obs_last_action,
@@ -16,27 +17,27 @@
 
 #include "marl/torch/gru_block.h"
 
-namespace marl::qmix {
+namespace marl {
 
-struct AgentNetworkConfig {
+struct RnnAgentConfig {
   int64_t input_size = 0;
   int64_t hidden_size = 64;  // rnn_hidden_dim
   int64_t num_actions = 0;
 };
 
-class AgentNetworkImpl : public torch::nn::Module {
+class RnnAgentImpl : public torch::nn::Module {
  public:
-  AgentNetworkImpl(const AgentNetworkConfig& config, torch::Generator& gen);
+  RnnAgentImpl(const RnnAgentConfig& config, torch::Generator& gen);
 
   torch::Tensor initial_hidden(int64_t n) const { return gru_->initial_hidden(n); }
   torch::Tensor step(const torch::Tensor& x, torch::Tensor& hidden, const torch::Tensor& masks);
   torch::Tensor sequence(const torch::Tensor& x);
 
  private:
-  AgentNetworkConfig config_;
+  RnnAgentConfig config_;
   torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
   GruBlock gru_{nullptr};
 };
-TORCH_MODULE(AgentNetwork);
+TORCH_MODULE(RnnAgent);
 
-}  // namespace marl::qmix
+}  // namespace marl

@@ -1,10 +1,10 @@
-#include "agent_network.h"
+#include "marl/torch/rnn_agent.h"
 
 #include "marl/torch/layer_init.h"
 
-namespace marl::qmix {
+namespace marl {
 
-AgentNetworkImpl::AgentNetworkImpl(const AgentNetworkConfig& config, torch::Generator& gen)
+RnnAgentImpl::RnnAgentImpl(const RnnAgentConfig& config, torch::Generator& gen)
     : config_(config) {
   fc1_ = register_module("fc1", torch::nn::Linear(config.input_size, config.hidden_size));
   init_linear(*fc1_, InitScheme::TorchDefault, 1.0, gen);
@@ -19,7 +19,7 @@ AgentNetworkImpl::AgentNetworkImpl(const AgentNetworkConfig& config, torch::Gene
   init_linear(*fc2_, InitScheme::TorchDefault, 1.0, gen);
 }
 
-torch::Tensor AgentNetworkImpl::step(const torch::Tensor& x, torch::Tensor& hidden,
+torch::Tensor RnnAgentImpl::step(const torch::Tensor& x, torch::Tensor& hidden,
                                      const torch::Tensor& masks) {
   auto h = torch::relu(fc1_->forward(x));
   auto out = gru_->step(h, hidden, masks);
@@ -27,10 +27,10 @@ torch::Tensor AgentNetworkImpl::step(const torch::Tensor& x, torch::Tensor& hidd
   return fc2_->forward(out.output);
 }
 
-torch::Tensor AgentNetworkImpl::sequence(const torch::Tensor& x) {
+torch::Tensor RnnAgentImpl::sequence(const torch::Tensor& x) {
   auto h = torch::relu(fc1_->forward(x));
   auto out = gru_->sequence(h, gru_->initial_hidden(x.size(1)));
   return fc2_->forward(out.output);
 }
 
-}  // namespace marl::qmix
+}  // namespace marl

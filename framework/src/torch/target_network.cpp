@@ -1,0 +1,29 @@
+#include "marl/torch/target_network.h"
+
+#include "marl/error.h"
+
+namespace marl {
+
+namespace {
+template <typename Update>
+void for_each_pair(torch::nn::Module& target, const torch::nn::Module& online, Update update) {
+  torch::NoGradGuard no_grad;
+  auto t = target.parameters();
+  const auto o = online.parameters();
+  if (t.size() != o.size()) {
+    throw ContractError("target network update: the target has " + std::to_string(t.size()) +
+                        " parameter tensors, the online network " + std::to_string(o.size()));
+  }
+  for (size_t i = 0; i < t.size(); ++i) update(t[i], o[i]);
+}
+}  // namespace
+
+void hard_update(torch::nn::Module& target, const torch::nn::Module& online) {
+  for_each_pair(target, online, [](torch::Tensor& t, const torch::Tensor& o) { t.copy_(o); });
+}
+
+void soft_update(torch::nn::Module& target, const torch::nn::Module& online, double tau) {
+  for_each_pair(target, online, [tau](torch::Tensor& t, const torch::Tensor& o) { t.mul_(1.0 - tau).add_(o, tau); });
+}
+
+}  // namespace marl
