@@ -44,6 +44,9 @@ function(marl_add_plugin name)
     target_link_libraries(${target} PRIVATE ${ARG_LIBS})
   endif()
   if(DEFINED MARL_INSTALL_PLUGIN_DIR AND NOT ARG_OUTPUT_DIRECTORY)
+    # Installed plugins live in lib/marl/plugins and find libmarl_core and
+    # libmarl_torch two folders up, wherever the tree is installed.
+    set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN/../..")
     install(TARGETS ${target} LIBRARY DESTINATION ${MARL_INSTALL_PLUGIN_DIR})
   endif()
   set(MARL_LAST_PLUGIN_TARGET ${target} PARENT_SCOPE)

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
 #include "heap_allocation_check.h"
@@ -32,22 +33,22 @@ bool untouched(float value) { return std::memcmp(&value, &kSentinelBits, sizeof 
 
 const char* unwritten_or_not_finite(float value) { return untouched(value) ? "unwritten" : "not finite"; }
 
-// Reports the first few failures only: a broken env should give a readable
-// report, not thousands of identical lines.
+// Collects violations into the report (all are counted; the first
+// kMaxKept are kept, so a broken env gives a readable report).
 class Failures {
  public:
+  explicit Failures(ConformanceReport& report) : report_(report) {}
   template <typename... Parts>
   void add(const Parts&... parts) {
-    if (count_++ >= kMaxReported) return;
+    if (report_.count++ >= kMaxKept) return;
     std::ostringstream text;
     (text << ... << parts);
-    FAIL_CHECK(text.str());
+    report_.violations.push_back(text.str());
   }
-  int count() const { return count_; }
 
  private:
-  static constexpr int kMaxReported = 8;
-  int count_ = 0;
+  static constexpr int kMaxKept = 200;
+  ConformanceReport& report_;
 };
 
 // FNV-1a over the bytes of everything an env wrote.
@@ -420,15 +421,35 @@ uint64_t play_vector(const EnvMaker& make_env, const EnvSpec& spec, int threads,
 
 }  // namespace
 
-void check_env_conformance(const EnvMaker& make_env, const ConformanceOptions& options) {
-  INFO("env conformance of '" << options.env_name << "'");
+bool ConformanceReport::mentions(const std::string& text) const {
+  return std::any_of(violations.begin(), violations.end(),
+                     [&](const std::string& v) { return v.find(text) != std::string::npos; });
+}
+
+std::string ConformanceReport::summary(size_t lines) const {
+  std::string text;
+  for (size_t i = 0; i < violations.size() && i < lines; ++i) text += violations[i] + "\n";
+  if (static_cast<size_t>(count) > lines) text += "... " + std::to_string(count - static_cast<int>(lines)) + " more\n";
+  return text;
+}
+
+ConformanceReport find_conformance_violations(const EnvMaker& make_env, const ConformanceOptions& options) {
+  ConformanceReport report;
+  Failures failures(report);
   const std::shared_ptr<Environment> env = make_env();
-  REQUIRE(env != nullptr);
+  if (env == nullptr) {
+    failures.add("the env factory returned null");
+    return report;
+  }
   const EnvSpec spec = env->spec();
-  REQUIRE_NOTHROW(spec.validate(options.env_name));
-  REQUIRE(options.episodes > 0);
+  try {
+    spec.validate(options.env_name);
+  } catch (const std::exception& e) {
+    failures.add("spec().validate() failed: ", e.what());
+    return report;
+  }
+  if (options.episodes <= 0) throw std::invalid_argument("ConformanceOptions::episodes must be positive");
   const std::string signature = spec_signature(spec);
-  Failures failures;
 
   const uint64_t env_seed = derive_seed(options.seed, SeedStream::Env);
   const uint64_t other_env_seed = derive_seed(options.seed + 1, SeedStream::Env);
@@ -437,29 +458,35 @@ void check_env_conformance(const EnvMaker& make_env, const ConformanceOptions& o
   const uint64_t first = play_single(*env, spec, env_seed, action_seed, options, failures);
   const uint64_t reused = play_single(*env, spec, env_seed, action_seed, options, failures);
   const std::shared_ptr<Environment> fresh = make_env();
-  REQUIRE(fresh != nullptr);
   const uint64_t fresh_run = play_single(*fresh, spec, env_seed, action_seed, options, failures);
-  {
-    INFO("the same seeds must replay the same trajectory (reset() must restore all episode state)");
-    CHECK(reused == first);
-    CHECK(fresh_run == first);
+  if (reused != first) {
+    failures.add("the same seeds replayed another trajectory on the same object: reset() must restore all "
+                 "episode state");
   }
-  if (options.seeds_change_episodes) {
-    INFO("a different reset seed must change the episodes (set seeds_change_episodes = false for "
-         "deterministic envs)");
-    CHECK(play_single(*fresh, spec, other_env_seed, action_seed, options, failures) != first);
+  if (fresh_run != first) failures.add("the same seeds replayed another trajectory on a fresh object");
+  if (options.seeds_change_episodes &&
+      play_single(*fresh, spec, other_env_seed, action_seed, options, failures) == first) {
+    failures.add("a different reset seed gave the same episodes (set seeds_change_episodes = false for "
+                 "deterministic envs)");
   }
-  CHECK(spec_signature(env->spec()) == signature);
+  if (spec_signature(env->spec()) != signature) failures.add("spec() changed while playing");
 
   const uint64_t one_thread = play_vector(make_env, spec, 1, action_seed, options, failures);
   const uint64_t two_threads = play_vector(make_env, spec, 2, action_seed, options, failures);
-  {
-    INFO("a vector env must give the same batches with threads = 1 and threads = 2");
-    CHECK(one_thread == two_threads);
+  if (one_thread != two_threads) failures.add("a vector env gave other batches with threads = 2 than with 1");
+  const long allocations = count_heap_allocations(make_env);
+  if (allocations != 0) {
+    failures.add("reset()/step()/episode_metrics() made ", allocations, " heap allocations over 400 steps");
   }
-  check_no_heap_allocation(make_env);
-  INFO("failures found (the first few are reported above)");
-  CHECK(failures.count() == 0);
+  return report;
+}
+
+void check_env_conformance(const EnvMaker& make_env, const ConformanceOptions& options) {
+  INFO("env conformance of '" << options.env_name << "'");
+  const ConformanceReport report = find_conformance_violations(make_env, options);
+  for (size_t i = 0; i < report.violations.size() && i < 8; ++i) FAIL_CHECK(report.violations[i]);
+  INFO(report.count << " violations (the first few are reported above)");
+  CHECK(report.ok());
 }
 
 }  // namespace marl::testing

@@ -8,7 +8,7 @@
 //
 // It plays random episodes (discrete actions drawn uniformly from the
 // available-action masks, box actions uniformly within their bounds) and
-// checks, with Catch2 CHECK/REQUIRE from inside the running test case:
+// checks:
 //  * spec().validate() passes and the spec does not change while playing;
 //  * reset()/step() write finite observations, state and rewards of exactly
 //    the declared sizes: buffers are filled with NaN before every call, the
@@ -35,6 +35,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "marl/env.h"
 
@@ -54,6 +55,21 @@ struct ConformanceOptions {
 
 using EnvMaker = std::function<std::shared_ptr<Environment>()>;
 
+// What the check found: each violation as one line naming where (episode,
+// step, env, agent) and what.
+struct ConformanceReport {
+  std::vector<std::string> violations;  // the first 200
+  int count = 0;                        // all of them
+  bool ok() const { return count == 0; }
+  bool mentions(const std::string& text) const;  // some violation contains `text`
+  std::string summary(size_t lines = 8) const;
+};
+
+// Runs every check and returns what it found (no Catch2 assertion): tests of
+// the check itself assert the specific violation a planted bug must cause.
+ConformanceReport find_conformance_violations(const EnvMaker& make_env, const ConformanceOptions& options = {});
+
+// The same inside a Catch2 test case: each violation fails the test.
 void check_env_conformance(const EnvMaker& make_env, const ConformanceOptions& options = {});
 
 }  // namespace marl::testing

@@ -13,10 +13,11 @@ namespace marl::testing {
 
 long heap_allocations();  // operator new calls so far in this process
 
-// REQUIREs that reset(), step() and episode_metrics() of an env built by
-// `make_env` make no heap allocation over `steps` steps of random actions
-// (drawn from the masks, or within the box bounds).
-void check_no_heap_allocation(const std::function<std::shared_ptr<Environment>()>& make_env,
-                              int steps = 400, uint64_t seed = 3);
+// Heap allocations made by reset(), step() and episode_metrics() of an env
+// built by `make_env` over `steps` steps of random actions (drawn from the
+// masks, or within the box bounds). Throws std::logic_error if the counter
+// does not see allocations at all (the replacement operator new is not linked).
+long count_heap_allocations(const std::function<std::shared_ptr<Environment>()>& make_env, int steps = 400,
+                            uint64_t seed = 3);
 
 }  // namespace marl::testing

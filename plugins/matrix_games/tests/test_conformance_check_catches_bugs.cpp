@@ -1,11 +1,13 @@
 // The env conformance check (tests/support/env_conformance.h) must pass a
-// correct env and fail each kind of broken one. The broken cases are tagged
-// [!shouldfail]: Catch2 counts them as passing only if the check fails.
+// correct env and report each kind of broken one as the violation it is (a
+// test that passed on any failure could not tell a caught bug from a broken
+// test).
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <string>
 
 #include "env_conformance.h"
 #include "marl/rng.h"
@@ -91,39 +93,51 @@ class ProbeEnv : public marl::Environment {
   double score_ = 0.0;
 };
 
-void check(Bug bug) {
+marl::testing::ConformanceReport violations(Bug bug) {
   marl::testing::ConformanceOptions options;
   options.env_name = "probe";
-  marl::testing::check_env_conformance([bug] { return std::make_shared<ProbeEnv>(bug); }, options);
+  return marl::testing::find_conformance_violations([bug] { return std::make_shared<ProbeEnv>(bug); }, options);
+}
+
+// The planted bug must be reported as the violation it is, not as anything at all.
+void expect_caught(Bug bug, const std::string& violation) {
+  const marl::testing::ConformanceReport report = violations(bug);
+  INFO("reported:\n" << report.summary());
+  CHECK_FALSE(report.ok());
+  CHECK(report.mentions(violation));
 }
 
 }  // namespace
 
-TEST_CASE("conformance check passes a correct env", "[conformance]") { check(Bug::None); }
-TEST_CASE("conformance check catches an unwritten observation", "[conformance][!shouldfail]") {
-  check(Bug::UnwrittenObs);
+TEST_CASE("conformance check passes a correct env", "[conformance]") {
+  const marl::testing::ConformanceReport report = violations(Bug::None);
+  INFO(report.summary());
+  CHECK(report.ok());
 }
-TEST_CASE("conformance check catches writes into padding", "[conformance][!shouldfail]") {
-  check(Bug::WritesPadding);
+TEST_CASE("conformance check catches an unwritten observation", "[conformance]") {
+  expect_caught(Bug::UnwrittenObs, "agent 0's observation[2] is unwritten");
 }
-TEST_CASE("conformance check catches an ignored obs_stride", "[conformance][!shouldfail]") {
-  check(Bug::AssumesStride);
+TEST_CASE("conformance check catches writes into padding", "[conformance]") {
+  expect_caught(Bug::WritesPadding, "past its obs_size 2");
 }
-TEST_CASE("conformance check catches an agent without actions", "[conformance][!shouldfail]") {
-  check(Bug::EmptyMask);
+TEST_CASE("conformance check catches an ignored obs_stride", "[conformance]") {
+  expect_caught(Bug::AssumesStride, "agent 1's observation[");
 }
-TEST_CASE("conformance check catches episodes past episode_limit", "[conformance][!shouldfail]") {
-  check(Bug::OverLimit);
+TEST_CASE("conformance check catches an agent without actions", "[conformance]") {
+  expect_caught(Bug::EmptyMask, "agent 1 has no available action");
 }
-TEST_CASE("conformance check catches a non-finite reward", "[conformance][!shouldfail]") {
-  check(Bug::NonFiniteReward);
+TEST_CASE("conformance check catches episodes past episode_limit", "[conformance]") {
+  expect_caught(Bug::OverLimit, "did not end within");
 }
-TEST_CASE("conformance check catches state that survives reset()", "[conformance][!shouldfail]") {
-  check(Bug::KeepsStateOnReset);
+TEST_CASE("conformance check catches a non-finite reward", "[conformance]") {
+  expect_caught(Bug::NonFiniteReward, "agent 1's reward is not finite");
 }
-TEST_CASE("conformance check catches an env that ignores its seed", "[conformance][!shouldfail]") {
-  check(Bug::IgnoresSeed);
+TEST_CASE("conformance check catches state that survives reset()", "[conformance]") {
+  expect_caught(Bug::KeepsStateOnReset, "another trajectory on the same object");
 }
-TEST_CASE("conformance check catches a NaN episode metric", "[conformance][!shouldfail]") {
-  check(Bug::NanMetric);
+TEST_CASE("conformance check catches an env that ignores its seed", "[conformance]") {
+  expect_caught(Bug::IgnoresSeed, "a different reset seed gave the same episodes");
+}
+TEST_CASE("conformance check catches a NaN episode metric", "[conformance]") {
+  expect_caught(Bug::NanMetric, "episode metric 'score' is not finite");
 }
