@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "marl/rng.h"
+#include "marl/run_loop.h"
 
 namespace marl {
 
@@ -25,25 +26,27 @@ EpisodeStats evaluate(const VectorEnv::EnvFactory& make_env, Algorithm& algorith
                     << envs.env(0).render() << '\n';
   };
   show("step");
-  while (stats.count() < options.episodes) {
-    algorithm.act(envs.batch(), envs.actions(), ActMode::Greedy);
-    const Transition& transition = envs.step();
-    ++step;
-    // Ended episodes are counted in env order, so the set evaluated does not
-    // depend on timing.
-    for (const EpisodeRecord& episode : envs.finished_episodes()) {
-      if (stats.count() < options.episodes) stats.add(episode);
-      if (options.render) {
-        *options.render << "episode " << stats.count() << " ended after " << episode.length
-                        << " steps; return per agent:";
-        for (double r : episode.agent_returns) *options.render << ' ' << r;
-        *options.render << '\n';
-      }
+  LoopOptions loop;
+  loop.mode = ActMode::Greedy;
+  LoopHooks hooks;
+  hooks.stop = [&] { return stats.count() >= options.episodes; };
+  // Ended episodes are counted in env order, so the set evaluated does not
+  // depend on timing.
+  hooks.on_episode = [&](const EpisodeRecord& episode) {
+    if (stats.count() < options.episodes) stats.add(episode);
+    if (options.render) {
+      *options.render << "episode " << stats.count() << " ended after " << episode.length
+                      << " steps; return per agent:";
+      for (double r : episode.agent_returns) *options.render << ' ' << r;
+      *options.render << '\n';
     }
-    envs.finished_episodes().clear();
-    if (transition.done(0)) step = 0;
+  };
+  hooks.after_step = [&] {
+    ++step;
+    if (envs.batch().is_first != nullptr && envs.batch().is_first[0]) step = 0;  // env 0 started a new episode
     if (stats.count() < options.episodes) show("step");
-  }
+  };
+  run_steps(envs, algorithm, loop, hooks);
   return stats;
 }
 

@@ -16,6 +16,7 @@
 #include "marl/logging.h"
 #include "marl/metrics_csv.h"
 #include "marl/progress.h"
+#include "marl/run_loop.h"
 #include "marl/run_status.h"
 
 namespace marl {
@@ -39,17 +40,17 @@ void prepare_run_dir(const std::filesystem::path& dir) {
 }
 
 // Plays `options.episodes` greedy episodes and writes their means to `file`
-// (a header row and one value row: what eval.csv and eval_baseline.csv hold).
+// with the metrics.csv writer (what eval.csv and eval_baseline.csv hold):
+// env_steps (of training so far), episodes, then the episode statistics.
 EpisodeStats evaluate_to_csv(const Experiment& experiment, Algorithm& algorithm, const EvalOptions& options,
-                             const std::filesystem::path& file) {
+                             uint64_t env_steps, const std::filesystem::path& file) {
   EpisodeStats result = evaluate(experiment.env_factory(), algorithm, options);
-  std::ostringstream csv_text;
-  csv_text << "episodes";
-  for (const auto& name : result.column_names()) csv_text << ',' << name;
-  csv_text << '\n' << result.count();
-  for (double v : result.column_values()) csv_text << ',' << MetricsCsv::format(v);
-  csv_text << '\n';
-  write_file_atomic(file, csv_text.str());
+  std::vector<std::string> columns = {"env_steps", "episodes"};
+  std::vector<double> row = {static_cast<double>(env_steps), static_cast<double>(result.count())};
+  for (const auto& name : result.column_names()) columns.push_back(name);
+  for (double v : result.column_values()) row.push_back(v);
+  MetricsCsv csv(file, columns);
+  csv.append(row);
   return result;
 }
 
@@ -130,7 +131,6 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
 
     TrainMetricSums train_sums;
     train_sums.sum.assign(train_names.size(), 0.0);
-    std::vector<double> train_values(train_names.size(), 0.0);
     ProgressReporter progress(total_steps, options.live_progress);
     uint64_t next_log = log_interval;
     uint64_t next_checkpoint = checkpoint_interval;
@@ -158,31 +158,27 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
 
     envs.reset();
     const InterruptGuard interrupt_guard;
-    while (envs.total_steps() < total_steps) {
-      if (InterruptGuard::requested()) {
-        summary.interrupted = true;
-        logger().warn("interrupted at env step {}: writing the last metrics row and a checkpoint",
-                      envs.total_steps());
-        break;
-      }
-      algorithm->act(envs.batch(), envs.actions(), ActMode::Explore);
-      const Transition* transition = nullptr;
-      try {
-        transition = &envs.step();
-      } catch (const ContractError& e) {
-        throw ContractError("algorithm '" + algorithm_name + "' produced an invalid action at env step " +
-                            std::to_string(envs.total_steps()) + ": " + e.what());
-      }
-      algorithm->observe(*transition);
-      for (const EpisodeRecord& episode : envs.finished_episodes()) stats.add(episode);
-      summary.episodes += envs.finished_episodes().size();
-      envs.finished_episodes().clear();
-      while (algorithm->ready_to_train()) {
-        algorithm->train(train_values);
-        for (size_t i = 0; i < train_values.size(); ++i) train_sums.sum[i] += train_values[i];
-        ++train_sums.count;
-        ++summary.updates;
-      }
+    LoopOptions loop;
+    loop.mode = ActMode::Explore;
+    loop.algorithm_name = algorithm_name;
+    LoopHooks hooks;
+    hooks.stop = [&] {
+      if (envs.total_steps() >= total_steps) return true;
+      if (!InterruptGuard::requested()) return false;
+      summary.interrupted = true;
+      logger().warn("interrupted at env step {}: writing the last metrics row and a checkpoint", envs.total_steps());
+      return true;
+    };
+    hooks.on_episode = [&](const EpisodeRecord& episode) {
+      stats.add(episode);
+      ++summary.episodes;
+    };
+    hooks.on_update = [&](const std::vector<double>& values) {
+      for (size_t i = 0; i < values.size(); ++i) train_sums.sum[i] += values[i];
+      ++train_sums.count;
+      ++summary.updates;
+    };
+    hooks.after_step = [&] {
       progress.tick(envs.total_steps());
       if (envs.total_steps() >= next_log) {
         write_row();
@@ -192,7 +188,8 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
         checkpoint();
         while (next_checkpoint <= envs.total_steps()) next_checkpoint += checkpoint_interval;
       }
-    }
+    };
+    run_steps(envs, *algorithm, loop, hooks);
     if (envs.total_steps() > last_row_steps) write_row();
     progress.finish();
     checkpoint();
@@ -202,14 +199,15 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     summary.steps_per_second = summary.wall_seconds > 0 ? summary.env_steps / summary.wall_seconds : 0;
 
     if (eval_episodes > 0 && !summary.interrupted) {
-      const EpisodeStats result = evaluate_to_csv(experiment, *algorithm, eval, options.run_dir / "eval.csv");
+      const EpisodeStats result =
+          evaluate_to_csv(experiment, *algorithm, eval, summary.env_steps, options.run_dir / "eval.csv");
       summary.eval_episodes = result.count();
       summary.eval_return = result.mean_return();
       logger().info("greedy evaluation over {} episodes: mean return {}", result.count(),
                     MetricsCsv::format(result.mean_return()));
       if (baseline) {
         const EpisodeStats base =
-            evaluate_to_csv(experiment, *baseline, eval, options.run_dir / "eval_baseline.csv");
+            evaluate_to_csv(experiment, *baseline, eval, summary.env_steps, options.run_dir / "eval_baseline.csv");
         summary.baseline_return = base.mean_return();
         logger().info("baseline '{}' on the same {} episodes: mean return {}",
                       experiment.config.run.get_string("eval_baseline"), base.count(),

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mappo_algorithm.h"
+#include "marl/run_loop.h"
 #include "mappo_config.h"
 #include "marl/checkpoint.h"
 #include "marl/error.h"
@@ -77,16 +78,14 @@ inline TrainResult train(marl::Algorithm& algo, const Setup& s, int64_t env_step
   venv.reset();
   TrainResult out;
   out.last_metrics.resize(algo.metric_names().size());
-  while (static_cast<int64_t>(venv.total_steps()) < env_steps) {
-    algo.act(venv.batch(), venv.actions(), marl::ActMode::Explore);
-    algo.observe(venv.step());
-    while (algo.ready_to_train()) {
-      algo.train(out.last_metrics);
-      ++out.updates;
-    }
-    for (const auto& r : venv.finished_episodes()) out.episode_returns.push_back(mean_agent_return(r));
-    venv.finished_episodes().clear();
-  }
+  marl::LoopHooks hooks;
+  hooks.stop = [&] { return static_cast<int64_t>(venv.total_steps()) >= env_steps; };
+  hooks.on_episode = [&](const marl::EpisodeRecord& r) { out.episode_returns.push_back(mean_agent_return(r)); };
+  hooks.on_update = [&](const std::vector<double>& metrics) {
+    out.last_metrics = metrics;
+    ++out.updates;
+  };
+  marl::run_steps(venv, algo, {marl::ActMode::Explore, "mappo"}, hooks);
   return out;
 }
 
@@ -94,12 +93,10 @@ inline double greedy_return(marl::Algorithm& algo, const Setup& s, int episodes)
   marl::VectorEnv venv(s.make_env, {s.num_envs, 1, s.seed + 1000, "eval"});
   venv.reset();
   std::vector<double> returns;
-  while (static_cast<int>(returns.size()) < episodes) {
-    algo.act(venv.batch(), venv.actions(), marl::ActMode::Greedy);
-    venv.step();
-    for (const auto& r : venv.finished_episodes()) returns.push_back(mean_agent_return(r));
-    venv.finished_episodes().clear();
-  }
+  marl::LoopHooks hooks;
+  hooks.stop = [&] { return static_cast<int>(returns.size()) >= episodes; };
+  hooks.on_episode = [&](const marl::EpisodeRecord& r) { returns.push_back(mean_agent_return(r)); };
+  marl::run_steps(venv, algo, {marl::ActMode::Greedy, "mappo"}, hooks);
   return std::accumulate(returns.begin(), returns.end(), 0.0) / returns.size();
 }
 

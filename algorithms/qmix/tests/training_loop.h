@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "marl/algorithm.h"
+#include "marl/run_loop.h"
 #include "marl/vector_env.h"
 
 namespace marl::qmix::testing {
@@ -25,18 +26,11 @@ inline AlgorithmContext make_context(const EnvSpec& spec, int num_envs, uint64_t
 
 // Plays `steps` vector steps with exploration and training; returns updates.
 inline int train_for(Algorithm& algo, VectorEnv& venv, int steps) {
-  int updates = 0;
-  std::vector<double> metrics;
-  for (int s = 0; s < steps; ++s) {
-    algo.act(venv.batch(), venv.actions(), ActMode::Explore);
-    algo.observe(venv.step());
-    while (algo.ready_to_train()) {
-      algo.train(metrics);
-      ++updates;
-    }
-    venv.finished_episodes().clear();
-  }
-  return updates;
+  int done = 0;
+  LoopHooks hooks;
+  hooks.stop = [&] { return done >= steps; };
+  hooks.after_step = [&] { ++done; };
+  return static_cast<int>(run_steps(venv, algo, {ActMode::Explore, "qmix"}, hooks).updates);
 }
 
 // Mean undiscounted return per agent over `episodes` greedy episodes.
@@ -44,18 +38,16 @@ inline double greedy_return(Algorithm& algo, VectorEnv& venv, int episodes) {
   venv.reset();
   double total = 0.0;
   int done = 0;
-  while (done < episodes) {
-    algo.act(venv.batch(), venv.actions(), ActMode::Greedy);
-    venv.step();
-    for (const auto& rec : venv.finished_episodes()) {
-      if (done >= episodes) break;
-      double sum = 0.0;
-      for (double r : rec.agent_returns) sum += r;
-      total += sum / static_cast<double>(rec.agent_returns.size());
-      ++done;
-    }
-    venv.finished_episodes().clear();
-  }
+  LoopHooks hooks;
+  hooks.stop = [&] { return done >= episodes; };
+  hooks.on_episode = [&](const EpisodeRecord& rec) {
+    if (done >= episodes) return;
+    double sum = 0.0;
+    for (double r : rec.agent_returns) sum += r;
+    total += sum / static_cast<double>(rec.agent_returns.size());
+    ++done;
+  };
+  run_steps(venv, algo, {ActMode::Greedy, "qmix"}, hooks);
   return total / episodes;
 }
 

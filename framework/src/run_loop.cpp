@@ -1,0 +1,37 @@
+#include "marl/run_loop.h"
+
+#include "marl/error.h"
+
+namespace marl {
+
+LoopCounts run_steps(VectorEnv& envs, Algorithm& algorithm, const LoopOptions& options, const LoopHooks& hooks) {
+  LoopCounts counts;
+  std::vector<double> metrics(algorithm.metric_names().size(), 0.0);
+  const bool training = options.mode == ActMode::Explore;
+  while (!hooks.stop()) {
+    algorithm.act(envs.batch(), envs.actions(), options.mode);
+    const Transition* transition = nullptr;
+    try {
+      transition = &envs.step();
+    } catch (const ContractError& e) {
+      throw ContractError("algorithm '" + options.algorithm_name + "' produced an invalid action at env step " +
+                          std::to_string(envs.total_steps()) + ": " + e.what());
+    }
+    ++counts.steps;
+    if (training) algorithm.observe(*transition);
+    for (const EpisodeRecord& episode : envs.finished_episodes()) {
+      if (hooks.on_episode) hooks.on_episode(episode);
+    }
+    counts.episodes += envs.finished_episodes().size();
+    envs.finished_episodes().clear();
+    while (training && algorithm.ready_to_train()) {
+      algorithm.train(metrics);
+      ++counts.updates;
+      if (hooks.on_update) hooks.on_update(metrics);
+    }
+    if (hooks.after_step) hooks.after_step();
+  }
+  return counts;
+}
+
+}  // namespace marl
