@@ -1,6 +1,7 @@
 # `cmake --install` layout:
 #   bin/marl, lib/libmarl_core.so (+ libmarl_torch.so), lib/marl/plugins/*.so,
-#   include/marl/*.h, lib/cmake/marl/ (find_package(marl) + marl_add_plugin()).
+#   include/marl/*.h (plugin SDK), include/marl/host/*.h (runner API),
+#   include/marl/torch/*.h (LibTorch blocks), lib/cmake/marl/ (find_package(marl) + marl_add_plugin()).
 include(CMakePackageConfigHelpers)
 
 set(MARL_INSTALL_TARGETS marl_core)
@@ -18,6 +19,10 @@ install(TARGETS ${MARL_INSTALL_TARGETS} EXPORT marlTargets
 install(TARGETS marl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/framework/include/marl DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h")
+if(MARL_BUILD_TORCH)
+  install(DIRECTORY ${CMAKE_SOURCE_DIR}/framework/include-torch/marl DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+    FILES_MATCHING PATTERN "*.h")
+endif()
 install(FILES ${CMAKE_BINARY_DIR}/framework/include/marl/build_info.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/marl)
 

@@ -13,12 +13,12 @@
 
 #include "commands.h"
 #include "marl/error.h"
-#include "marl/experiment.h"
-#include "marl/experiment_config.h"
+#include "marl/host/experiment.h"
+#include "marl/host/experiment_config.h"
 #include "marl/rng.h"
-#include "marl/thread_pool.h"
-#include "marl/trainer.h"
-#include "marl/vector_env.h"
+#include "marl/host/thread_pool.h"
+#include "marl/host/trainer.h"
+#include "marl/host/vector_env.h"
 
 namespace marl::cli {
 

@@ -10,7 +10,7 @@
 
 #include "commands.h"
 #include "marl/error.h"
-#include "marl/run_status.h"
+#include "marl/host/run_status.h"
 
 namespace marl::cli {
 

@@ -5,9 +5,9 @@
 #include "commands.h"
 #include "marl/checkpoint.h"
 #include "marl/error.h"
-#include "marl/evaluator.h"
-#include "marl/experiment.h"
-#include "marl/metrics_csv.h"
+#include "marl/host/evaluator.h"
+#include "marl/host/experiment.h"
+#include "marl/host/metrics_csv.h"
 
 namespace marl::cli {
 

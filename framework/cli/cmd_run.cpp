@@ -7,10 +7,10 @@
 #include <spdlog/fmt/fmt.h>
 
 #include "commands.h"
-#include "marl/experiment.h"
-#include "marl/interrupt.h"
-#include "marl/progress.h"
-#include "marl/trainer.h"
+#include "marl/host/experiment.h"
+#include "marl/host/interrupt.h"
+#include "marl/host/progress.h"
+#include "marl/host/trainer.h"
 
 namespace marl::cli {
 

@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "commands.h"
-#include "marl/experiment.h"
+#include "marl/host/experiment.h"
 
 namespace marl::cli {
 

@@ -10,7 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "marl/plugin_registry.h"
+#include "marl/host/plugin_registry.h"
 
 namespace marl::cli {
 

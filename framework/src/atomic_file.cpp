@@ -1,4 +1,4 @@
-#include "marl/atomic_file.h"
+#include "atomic_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>

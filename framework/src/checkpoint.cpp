@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "marl/algorithm.h"
-#include "marl/atomic_file.h"
+#include "atomic_file.h"
 #include "marl/error.h"
 
 namespace marl {

@@ -1,7 +1,7 @@
+#include "closest_match.h"
+
 #include <algorithm>
 #include <cctype>
-
-#include "marl/experiment_config.h"
 
 namespace marl {
 

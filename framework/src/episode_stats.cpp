@@ -1,4 +1,4 @@
-#include "marl/episode_stats.h"
+#include "marl/host/episode_stats.h"
 
 #include <algorithm>
 #include <limits>

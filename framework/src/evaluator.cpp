@@ -1,10 +1,10 @@
-#include "marl/evaluator.h"
+#include "marl/host/evaluator.h"
 
 #include <algorithm>
 #include <ostream>
 
 #include "marl/rng.h"
-#include "marl/run_loop.h"
+#include "marl/host/run_loop.h"
 
 namespace marl {
 

@@ -1,8 +1,8 @@
-#include "marl/experiment.h"
+#include "marl/host/experiment.h"
 
 #include "marl/error.h"
 #include "marl/rng.h"
-#include "marl/thread_pool.h"
+#include "marl/host/thread_pool.h"
 
 namespace marl {
 

@@ -1,10 +1,12 @@
-#include "marl/experiment_config.h"
+#include "marl/host/experiment_config.h"
+
 
 #include <algorithm>
 #include <sstream>
 
 #include "config_tree.h"
 #include "marl/error.h"
+#include "closest_match.h"
 
 namespace marl {
 

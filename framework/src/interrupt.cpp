@@ -1,4 +1,4 @@
-#include "marl/interrupt.h"
+#include "marl/host/interrupt.h"
 
 #include <atomic>
 #include <csignal>

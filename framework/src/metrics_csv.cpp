@@ -1,4 +1,4 @@
-#include "marl/metrics_csv.h"
+#include "marl/host/metrics_csv.h"
 
 #include <cerrno>
 #include <cmath>

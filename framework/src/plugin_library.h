@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "marl/plugin_registry.h"
+#include "marl/host/plugin_registry.h"
 
 namespace marl::detail {
 

@@ -1,6 +1,6 @@
 // The plugin search path and lookups by kind and name. Opening and checking a
 // single file lives in plugin_library.cpp.
-#include "marl/plugin_registry.h"
+#include "marl/host/plugin_registry.h"
 
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -10,8 +10,9 @@
 #include <system_error>
 #include <utility>
 
+#include "closest_match.h"
 #include "marl/error.h"
-#include "marl/experiment_config.h"
+#include "marl/host/experiment_config.h"
 #include "plugin_library.h"
 
 namespace fs = std::filesystem;

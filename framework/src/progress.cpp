@@ -1,4 +1,4 @@
-#include "marl/progress.h"
+#include "marl/host/progress.h"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "marl/logging.h"
+#include "logging.h"
 
 namespace marl {
 

@@ -2,7 +2,7 @@
 #include <cctype>
 #include <sstream>
 
-#include "marl/experiment_config.h"
+#include "marl/host/experiment_config.h"
 
 namespace marl {
 

@@ -1,4 +1,4 @@
-#include "marl/run_loop.h"
+#include "marl/host/run_loop.h"
 
 #include "marl/error.h"
 

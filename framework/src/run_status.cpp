@@ -1,10 +1,10 @@
-#include "marl/run_status.h"
+#include "marl/host/run_status.h"
 
 #include <cstdio>
 #include <sstream>
 
-#include "marl/atomic_file.h"
-#include "marl/metrics_csv.h"
+#include "atomic_file.h"
+#include "marl/host/metrics_csv.h"
 
 namespace marl {
 

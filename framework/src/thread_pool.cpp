@@ -1,4 +1,4 @@
-#include "marl/thread_pool.h"
+#include "marl/host/thread_pool.h"
 
 #include <algorithm>
 

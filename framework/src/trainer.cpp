@@ -1,4 +1,4 @@
-#include "marl/trainer.h"
+#include "marl/host/trainer.h"
 
 #include <algorithm>
 #include <chrono>
@@ -7,17 +7,17 @@
 
 #include <spdlog/spdlog.h>
 
-#include "marl/atomic_file.h"
+#include "atomic_file.h"
 #include "marl/checkpoint.h"
-#include "marl/episode_stats.h"
+#include "marl/host/episode_stats.h"
 #include "marl/error.h"
-#include "marl/evaluator.h"
-#include "marl/interrupt.h"
-#include "marl/logging.h"
-#include "marl/metrics_csv.h"
-#include "marl/progress.h"
-#include "marl/run_loop.h"
-#include "marl/run_status.h"
+#include "marl/host/evaluator.h"
+#include "marl/host/interrupt.h"
+#include "logging.h"
+#include "marl/host/metrics_csv.h"
+#include "marl/host/progress.h"
+#include "marl/host/run_loop.h"
+#include "marl/host/run_status.h"
 
 namespace marl {
 

@@ -1,4 +1,4 @@
-#include "marl/vector_env.h"
+#include "marl/host/vector_env.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include "marl/error.h"
 #include "marl/rng.h"
-#include "marl/thread_pool.h"
+#include "marl/host/thread_pool.h"
 
 namespace marl {
 

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "cli_runner.h"
-#include "marl/run_status.h"
+#include "marl/host/run_status.h"
 
 namespace fs = std::filesystem;
 using marl::testing::run_cli;

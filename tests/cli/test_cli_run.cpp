@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "cli_runner.h"
-#include "marl/atomic_file.h"
-#include "marl/run_status.h"
+#include "atomic_file.h"
+#include "marl/host/run_status.h"
 
 namespace fs = std::filesystem;
 using marl::testing::run_cli;

@@ -12,7 +12,7 @@
 
 #include "heap_allocation_check.h"
 #include "marl/rng.h"
-#include "marl/vector_env.h"
+#include "marl/host/vector_env.h"
 
 namespace marl::testing {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "marl/error.h"
-#include "marl/plugin_registry.h"
+#include "marl/host/plugin_registry.h"
 
 namespace marl_test {
 

@@ -5,7 +5,8 @@
 #include <functional>
 
 #include "marl/error.h"
-#include "marl/experiment_config.h"
+#include "closest_match.h"
+#include "marl/host/experiment_config.h"
 
 using marl::ExperimentDocument;
 using marl::ParamSpec;

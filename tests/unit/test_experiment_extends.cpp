@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "marl/error.h"
-#include "marl/experiment_config.h"
+#include "marl/host/experiment_config.h"
 
 namespace fs = std::filesystem;
 using marl::ExperimentDocument;

@@ -6,7 +6,7 @@
 
 #include "marl/error.h"
 #include "marl/plugin.h"
-#include "marl/plugin_registry.h"
+#include "marl/host/plugin_registry.h"
 #include "plugin_fixture_files.h"
 
 using Catch::Matchers::Contains;

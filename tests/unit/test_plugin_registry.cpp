@@ -15,7 +15,7 @@
 
 #include "marl/error.h"
 #include "marl/plugin.h"
-#include "marl/plugin_registry.h"
+#include "marl/host/plugin_registry.h"
 #include "plugin_fixture_files.h"
 
 namespace fs = std::filesystem;

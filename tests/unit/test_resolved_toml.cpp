@@ -2,7 +2,7 @@
 // very same values.
 #include <catch2/catch.hpp>
 
-#include "marl/experiment_config.h"
+#include "marl/host/experiment_config.h"
 
 using marl::ExperimentDocument;
 using marl::ParamSpec;

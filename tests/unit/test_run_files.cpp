@@ -13,13 +13,13 @@
 #include <unistd.h>
 
 #include "marl/algorithm.h"
-#include "marl/atomic_file.h"
+#include "atomic_file.h"
 #include "marl/checkpoint.h"
-#include "marl/episode_stats.h"
+#include "marl/host/episode_stats.h"
 #include "marl/error.h"
-#include "marl/metrics_csv.h"
-#include "marl/run_status.h"
-#include "marl/thread_pool.h"
+#include "marl/host/metrics_csv.h"
+#include "marl/host/run_status.h"
+#include "marl/host/thread_pool.h"
 
 namespace fs = std::filesystem;
 

@@ -9,7 +9,7 @@
 #include "env_conformance.h"
 #include "marl/error.h"
 #include "marl/rng.h"
-#include "marl/vector_env.h"
+#include "marl/host/vector_env.h"
 
 namespace {
 

@@ -16,12 +16,12 @@
 #include <vector>
 
 #include "mappo_algorithm.h"
-#include "marl/run_loop.h"
+#include "marl/host/run_loop.h"
 #include "mappo_config.h"
 #include "marl/checkpoint.h"
 #include "marl/error.h"
 #include "marl/rng.h"
-#include "marl/vector_env.h"
+#include "marl/host/vector_env.h"
 #include "matrix_games_env.h"
 #include "mpe_env.h"
 

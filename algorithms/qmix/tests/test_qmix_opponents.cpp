@@ -10,7 +10,7 @@
 
 #include "marl/checkpoint.h"
 #include "marl/error.h"
-#include "marl/vector_env.h"
+#include "marl/host/vector_env.h"
 #include "masked_team_env.h"
 #include "qmix_algorithm.h"
 #include "training_loop.h"

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "marl/algorithm.h"
-#include "marl/run_loop.h"
-#include "marl/vector_env.h"
+#include "marl/host/run_loop.h"
+#include "marl/host/vector_env.h"
 
 namespace marl::qmix::testing {
 

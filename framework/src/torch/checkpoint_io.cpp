@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "marl/error.h"
-#include "marl/torch/shape_text.h"
+#include "shape_text.h"
 
 namespace marl {
 

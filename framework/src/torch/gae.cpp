@@ -3,7 +3,7 @@
 #include <string>
 
 #include "marl/error.h"
-#include "marl/torch/shape_text.h"
+#include "shape_text.h"
 
 namespace marl {
 

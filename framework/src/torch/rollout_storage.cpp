@@ -4,7 +4,7 @@
 
 #include "marl/error.h"
 #include "marl/torch/value_norm.h"
-#include "marl/torch/shape_text.h"
+#include "shape_text.h"
 
 namespace marl {
 

@@ -11,12 +11,4 @@ double LinearSchedule::value(int64_t t) const {
   return config_.start + (config_.end - config_.start) * fraction;
 }
 
-void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
-}
-
-double learning_rate(const torch::optim::Optimizer& optimizer) {
-  return optimizer.param_groups().at(0).options().get_lr();
-}
-
 }  // namespace marl

@@ -1,4 +1,4 @@
-#include "marl/torch/shape_text.h"
+#include "shape_text.h"
 
 namespace marl {
 

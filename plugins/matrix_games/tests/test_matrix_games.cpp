@@ -10,9 +10,9 @@
 
 #include "env_conformance.h"
 #include "marl/error.h"
-#include "marl/experiment_config.h"
+#include "marl/host/experiment_config.h"
 #include "marl/rng.h"
-#include "marl/vector_env.h"
+#include "marl/host/vector_env.h"
 #include "matrix_games_env.h"
 
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "marl/experiment_config.h"
+#include "marl/host/experiment_config.h"
 #include "mpe_env.h"
 
 TEST_CASE("experiments/mpe/*_random.toml are valid mpe configs", "[mpe]") {

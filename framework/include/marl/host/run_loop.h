@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "marl/algorithm.h"
-#include "marl/vector_env.h"
+#include "marl/host/vector_env.h"
 
 namespace marl {
 

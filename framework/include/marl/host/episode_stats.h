@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "marl/env.h"
-#include "marl/vector_env.h"
+#include "marl/host/vector_env.h"
 
 namespace marl {
 

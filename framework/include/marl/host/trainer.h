@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "marl/experiment.h"
+#include "marl/host/experiment.h"
 
 namespace marl {
 

@@ -1,5 +1,4 @@
-// Linear schedules (exploration epsilon, learning-rate decay) and setting an
-// optimizer's learning rate.
+// Linear schedules (exploration epsilon, learning-rate decay).
 //
 // Why: PyMARL anneals epsilon with DecayThenFlatSchedule (start 1.0, finish
 // 0.05, epsilon_anneal_time 50000 steps) and on-policy's use_linear_lr_decay
@@ -8,8 +7,6 @@
 //
 // Contract: value(t) = start + (end - start) * min(t / duration, 1) for t >= 0
 // (t < 0 gives start); duration <= 0 means "already at end".
-// set_learning_rate() changes every parameter group of any torch::optim
-// optimizer (Adam, RMSprop, SGD, ...); learning_rate() reads group 0.
 #pragma once
 
 #include <torch/torch.h>
@@ -34,8 +31,5 @@ class LinearSchedule {
  private:
   LinearScheduleConfig config_;
 };
-
-void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
-double learning_rate(const torch::optim::Optimizer& optimizer);
 
 }  // namespace marl

@@ -73,8 +73,4 @@ class ExperimentDocument {
 // again with ExperimentDocument::load: what config.toml in a run dir holds.
 std::string resolved_to_toml(const ExperimentDocument::Resolved& resolved);
 
-// Closest candidate by edit distance if it is close enough to be a typo.
-std::optional<std::string> closest_match(const std::string& word,
-                                         const std::vector<std::string>& candidates);
-
 }  // namespace marl

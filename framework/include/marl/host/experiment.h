@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "marl/experiment_config.h"
-#include "marl/plugin_registry.h"
-#include "marl/vector_env.h"
+#include "marl/host/experiment_config.h"
+#include "marl/host/plugin_registry.h"
+#include "marl/host/vector_env.h"
 
 namespace marl {
 

@@ -7,8 +7,8 @@
 #include <iosfwd>
 
 #include "marl/algorithm.h"
-#include "marl/episode_stats.h"
-#include "marl/vector_env.h"
+#include "marl/host/episode_stats.h"
+#include "marl/host/vector_env.h"
 
 namespace marl {
 
