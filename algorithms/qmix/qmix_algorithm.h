@@ -9,11 +9,10 @@
 #pragma once
 
 #include "marl/torch/team_algorithm.h"
+#include "qmix_config.h"
 #include "qmix_team.h"
 
 namespace marl::qmix {
-
-ParamSpecList qmix_params();
 
 class QmixAlgorithm : public TeamAlgorithm {
  public:

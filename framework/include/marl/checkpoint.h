@@ -35,8 +35,8 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& 
 CheckpointHeader read_checkpoint_header(const std::filesystem::path& path);
 
 // Opens a checkpoint and leaves `in` at the start of the algorithm state, for
-// algorithms that read parts of another run's state (e.g. MAPPO loading a
-// fixed opponent team). Throws marl::Error if the file cannot be read or was
+// algorithms that read parts of another run's state (e.g. a TeamAlgorithm loading a
+// frozen opponent team). Throws marl::Error if the file cannot be read or was
 // not saved by `expected_algorithm`.
 CheckpointHeader open_checkpoint_state(const std::filesystem::path& path,
                                        const std::string& expected_algorithm, std::ifstream& in);
