@@ -99,16 +99,9 @@ BenchResult measure(const VectorEnv::EnvFactory& factory, const std::string& nam
 }
 
 int bench_env(const BenchArgs& args, const GlobalOptions& global) {
-  // Reuse the experiment machinery so env keys are validated exactly as in a file.
-  std::ostringstream toml;
-  toml << "[env]\nplugin = \"" << args.env << "\"\n[algorithm]\nplugin = \"random\"\n";
-  std::vector<std::string> overrides;
-  for (const auto& set : args.sets) overrides.push_back("env." + set);
-  const ExperimentDocument document = ExperimentDocument::parse(toml.str(), "marl bench", overrides);
   const PluginRegistry registry = global.registry();
   const auto plugin = registry.load(PluginKind::Env, args.env);
-  const auto resolved = document.resolve(plugin->params(), {});
-  const Params params = resolved.env;
+  const Params params = env_params_from_sets(*plugin, args.sets, "marl bench");
   const VectorEnv::EnvFactory factory = [plugin, params] { return plugin->make_env(params); };
 
   const int cores = args.threads > 0 ? args.threads : ThreadPool::hardware_threads();

@@ -32,6 +32,15 @@ std::string timestamp() {
   return buffer;
 }
 
+// A mean return per agent, or one per team when the env has several (their
+// mean would mix opposing rewards: 0 in a zero-sum game).
+std::string returns_text(double all, const std::vector<double>& per_team, const std::vector<std::string>& teams) {
+  if (teams.size() <= 1 || per_team.size() != teams.size()) return fmt::format("{:.4g}", all);
+  std::string text;
+  for (size_t k = 0; k < teams.size(); ++k) text += fmt::format("{}{} {:.4g}", k ? ", " : "", teams[k], per_team[k]);
+  return text;
+}
+
 // The end of a run, for a reader who has not met marl before: how the trained
 // policy did against the baseline on the same evaluation episodes.
 void print_evaluation(const Experiment& experiment, const TrainSummary& summary) {
@@ -39,19 +48,30 @@ void print_evaluation(const Experiment& experiment, const TrainSummary& summary)
   const std::string algorithm = experiment.config.algorithm_plugin;
   const std::string baseline = experiment.config.run.get_string("eval_baseline");
   const bool compared = !std::isnan(summary.baseline_return);
+  const bool by_team = summary.teams.size() > 1;
   const std::string trained_label = algorithm + " (trained, greedy)";
   const std::string baseline_label = baseline + " (baseline)";
   const size_t width = std::max(trained_label.size(), compared ? baseline_label.size() : 0) + 3;
-  std::cout << "evaluation, " << summary.eval_episodes
-            << " episodes (mean return per agent; higher is better):\n"
+  std::cout << "evaluation, " << summary.eval_episodes << " episodes (mean return per agent"
+            << (by_team ? " of each team" : "") << "; higher is better):\n"
             << "  " << std::left << std::setw(static_cast<int>(width)) << trained_label
-            << fmt::format("{:.4g}", summary.eval_return) << "   eval.csv\n";
+            << returns_text(summary.eval_return, summary.eval_team_returns, summary.teams) << "   eval.csv\n";
   if (!compared) return;
-  const double gap = summary.eval_return - summary.baseline_return;
   std::cout << "  " << std::setw(static_cast<int>(width)) << baseline_label
-            << fmt::format("{:.4g}", summary.baseline_return) << "   eval_baseline.csv (the same episodes)\n"
-            << std::right << "  " << algorithm << (gap >= 0 ? " is ahead of " : " is behind ") << baseline
-            << " by " << fmt::format("{:.3g}", std::fabs(gap)) << '\n';
+            << returns_text(summary.baseline_return, summary.baseline_team_returns, summary.teams)
+            << "   eval_baseline.csv (the same episodes)\n"
+            << std::right;
+  auto verdict = [&](const std::string& who, double gap) {
+    std::cout << "  " << who << algorithm << (gap >= 0 ? " is ahead of " : " is behind ") << baseline << " by "
+              << fmt::format("{:.3g}", std::fabs(gap)) << '\n';
+  };
+  if (!by_team) {
+    verdict("", summary.eval_return - summary.baseline_return);
+    return;
+  }
+  for (size_t k = 0; k < summary.teams.size(); ++k) {
+    verdict(summary.teams[k] + ": ", summary.eval_team_returns[k] - summary.baseline_team_returns[k]);
+  }
 }
 
 // `run_dir`: one seed's run; `runs_dir`: the folder holding this invocation's runs.
@@ -86,9 +106,10 @@ int run(const RunArgs& args, const GlobalOptions& global) {
     const TrainSummary summary = train(experiment, options);
     std::cout << fmt::format(
         "run {}: {} env steps in {:.0f} s ({:.0f} env steps/s), {} episodes, {} updates; mean return per "
-        "agent of the last logged training episodes {:.4g}\n",
+        "agent of the last logged training episodes {}\n",
         options.run_dir.string(), summary.env_steps, summary.wall_seconds, summary.steps_per_second,
-        summary.episodes, summary.updates, summary.final_return);
+        summary.episodes, summary.updates,
+        returns_text(summary.final_return, summary.final_team_returns, summary.teams));
     if (summary.interrupted) {
       std::cout << "interrupted: " << options.run_dir.string()
                 << " holds the metrics and a checkpoint up to that step\n";

@@ -2,6 +2,7 @@
 // object crosses the boundary: the plain-C info record is read first, and the
 // parameter list and factory are only touched once ABI, build tag, kind and
 // name all match.
+#include "plugin_guards.h"
 #include "plugin_library.h"
 
 #include <dlfcn.h>
@@ -84,13 +85,13 @@ class DllPlugin final : public LoadedPlugin {
     Environment* raw = guarded_call("an environment", [&] { return create_env_(params); });
     std::shared_ptr<Environment> env(raw, LibraryOwningDeleter<Environment>{library_});
     env->spec().validate(record_.name);
-    return env;
+    return guard_environment(std::move(env));
   }
 
   std::shared_ptr<Algorithm> make_algorithm(const AlgorithmContext& context) const override {
     if (!create_algorithm_) throw wrong_kind(PluginKind::Algorithm);
     Algorithm* raw = guarded_call("an algorithm", [&] { return create_algorithm_(context); });
-    return std::shared_ptr<Algorithm>(raw, LibraryOwningDeleter<Algorithm>{library_});
+    return guard_algorithm(std::shared_ptr<Algorithm>(raw, LibraryOwningDeleter<Algorithm>{library_}));
   }
 
  private:

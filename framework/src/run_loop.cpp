@@ -13,9 +13,9 @@ LoopCounts run_steps(VectorEnv& envs, Algorithm& algorithm, const LoopOptions& o
     const Transition* transition = nullptr;
     try {
       transition = &envs.step();
-    } catch (const ContractError& e) {
-      throw ContractError("algorithm '" + options.algorithm_name + "' produced an invalid action at env step " +
-                          std::to_string(envs.total_steps()) + ": " + e.what());
+    } catch (const InvalidActionError& e) {
+      throw InvalidActionError("algorithm '" + options.algorithm_name + "' produced an invalid action at env step " +
+                               std::to_string(envs.total_steps()) + ": " + e.what());
     }
     ++counts.steps;
     if (training) algorithm.observe(*transition);

@@ -54,6 +54,12 @@ EpisodeStats evaluate_to_csv(const Experiment& experiment, Algorithm& algorithm,
   return result;
 }
 
+std::vector<double> team_returns(const EpisodeStats& stats, const EnvSpec& spec) {
+  std::vector<double> returns;
+  for (int k = 0; k < spec.num_teams(); ++k) returns.push_back(stats.team_mean_return(k));
+  return returns;
+}
+
 // Sums of the algorithm's train() metrics over one log interval.
 struct TrainMetricSums {
   std::vector<double> sum;
@@ -121,6 +127,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
                 envs.num_agents(), algorithm_name, total_steps, options.run_dir.string());
 
   TrainSummary summary;
+  summary.teams = envs.spec().teams;
   const auto start = Clock::now();
   try {
     EpisodeStats stats(envs.spec());
@@ -147,6 +154,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       for (double s : train_sums.sum) row.push_back(train_sums.count ? s / train_sums.count : NAN);
       csv.append(row);
       summary.final_return = stats.mean_return();
+      summary.final_team_returns = team_returns(stats, envs.spec());
       std::ostringstream text;
       text << "episodes " << summary.episodes << ", return " << fmt::format("{:.4g}", stats.mean_return());
       progress.interval(steps, rate, text.str());
@@ -203,12 +211,14 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
           evaluate_to_csv(experiment, *algorithm, eval, summary.env_steps, options.run_dir / "eval.csv");
       summary.eval_episodes = result.count();
       summary.eval_return = result.mean_return();
+      summary.eval_team_returns = team_returns(result, envs.spec());
       logger().info("greedy evaluation over {} episodes: mean return {}", result.count(),
                     MetricsCsv::format(result.mean_return()));
       if (baseline) {
         const EpisodeStats base =
             evaluate_to_csv(experiment, *baseline, eval, summary.env_steps, options.run_dir / "eval_baseline.csv");
         summary.baseline_return = base.mean_return();
+        summary.baseline_team_returns = team_returns(base, envs.spec());
         logger().info("baseline '{}' on the same {} episodes: mean return {}",
                       experiment.config.run.get_string("eval_baseline"), base.count(),
                       MetricsCsv::format(base.mean_return()));

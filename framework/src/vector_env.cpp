@@ -134,6 +134,23 @@ void VectorEnv::reset() {
   std::fill(terminated_.begin(), terminated_.end(), 0);
   std::fill(truncated_.begin(), truncated_.end(), 0);
   finished_.clear();
+  check_masks("reset()");
+}
+
+void VectorEnv::check_masks(const char* after) const {
+  if (!batch_.avail) return;
+  const int E = num_envs();
+  for (int a = 0; a < num_agents(); ++a) {
+    const int n = spec_.agents[a].action.n;
+    for (int e = 0; e < E; ++e) {
+      const uint8_t* mask = batch_.agent_avail(a, e);
+      if (std::any_of(mask, mask + n, [](uint8_t m) { return m != 0; })) continue;
+      throw ContractError("env '" + config_.env_name + "' offers agent " + std::to_string(a) + " ('" +
+                          spec_.agents[a].name + "') no available action in env " + std::to_string(e) + " after " +
+                          after + " at env step " + std::to_string(total_steps_) +
+                          ": every mask needs at least one 1 (a fault of the env, not of the algorithm).");
+    }
+  }
 }
 
 void VectorEnv::validate_actions() const {
@@ -163,7 +180,7 @@ void VectorEnv::validate_actions() const {
       }
       const std::string reason = why.str();
       if (!reason.empty()) {
-        throw ContractError("invalid action for agent " + std::to_string(a) + " ('" +
+        throw InvalidActionError("invalid action for agent " + std::to_string(a) + " ('" +
                             spec_.agents[a].name + "') in env " + std::to_string(e) + " of '" +
                             config_.env_name + "': " + reason + ".");
       }
@@ -215,6 +232,7 @@ const Transition& VectorEnv::step() {
     if (status_[e].done()) finished_.push_back(pending_[e]);
   }
   total_steps_ += static_cast<uint64_t>(num_envs());
+  check_masks("step()");
   return transition_;
 }
 

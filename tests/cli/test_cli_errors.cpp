@@ -163,3 +163,37 @@ TEST_CASE("an env plugin whose teams are not contiguous is refused by marl run",
   CHECK_THAT(c.result.output, Catch::Contains("environment 'fixture_ok'"));
   CHECK_THAT(c.result.output, Catch::Contains("'agent_0'") && Catch::Contains("'agent_2'"));
 }
+
+TEST_CASE("an exception from a plugin's step() is reported after the plugin is unloaded", "[cli][errors]") {
+  // The exception object is the plugin's; the CLI prints it after the run
+  // (and the plugin) are gone, so the core must have copied it.
+  const BadCase env_throws = run_bad("env_throws",
+                                     "[run]\nenv_steps = 100\n[env]\nplugin = \"fixture_ok\"\nthrow_at_step = 2\n"
+                                     "[algorithm]\nplugin = \"random\"\n",
+                                     fixture_dir_option());
+  INFO(env_throws.result.output);
+  CHECK(env_throws.result.exit_code == 2);
+  CHECK_THAT(env_throws.result.output, Catch::Contains("error: ") && Catch::Contains("planted failure in step 2"));
+  CHECK_THAT(env_throws.result.output, !Catch::Contains("invalid action"));  // the env's fault, not the algorithm's
+  CHECK(marl::read_run_status_field(env_throws.out, "status") == "failed");
+
+  // An agent left without any available action: the random algorithm's own
+  // error, thrown inside its plugin, names the env, the agent and the env index.
+  const BadCase no_action = run_bad("no_action",
+                                    "[run]\nenv_steps = 100\n[env]\nplugin = \"fixture_ok\"\nempty_mask_at_step = 1\n"
+                                    "[algorithm]\nplugin = \"random\"\n",
+                                    fixture_dir_option());
+  INFO(no_action.result.output);
+  CHECK(no_action.result.exit_code == 2);
+  CHECK_THAT(no_action.result.output, Catch::Contains("no available action") && Catch::Contains("'agent_1'"));
+}
+
+TEST_CASE("an env that offers an agent no action is named as the culprit, by run and by bench", "[cli][errors]") {
+  // Checked right after the env writes its masks, before any algorithm acts:
+  // mappo would otherwise pick a masked action and be blamed for it.
+  const auto bench = run_cli(fixture_dir_option() + " bench env fixture_ok --set empty_mask_at_step=1 --seconds 5");
+  INFO(bench.output);
+  CHECK(bench.exit_code == 2);
+  CHECK_THAT(bench.output, Catch::Contains("env 'fixture_ok' offers agent 1 ('agent_1') no available action"));
+  CHECK_THAT(bench.output, Catch::Contains("a fault of the env"));
+}

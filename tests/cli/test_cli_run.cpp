@@ -34,6 +34,19 @@ TEST_CASE("marl info prints a plugin's keys with types, defaults and docs", "[cl
   CHECK_THAT(result.output, Catch::Contains("string"));
 }
 
+TEST_CASE("marl info shows an env's spec at its default or --set parameters", "[cli]") {
+  const auto result = run_cli("info mpe --set scenario=simple_tag_v3 --set num_adversaries=2");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("teams: adversaries (agents 0-1), good (agent 2)"));
+  CHECK_THAT(result.output, Catch::Contains("adversary_1"));
+  CHECK_THAT(result.output, Catch::Contains("action discrete(5)"));
+  CHECK_THAT(result.output, Catch::Contains("episode limit: 25 steps"));
+  const auto bad = run_cli("info mpe --set scenario=simple_tagg");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.output, Catch::Contains("simple_tag_v3"));  // the suggestion
+}
+
 TEST_CASE("marl validate accepts the shipped matrix experiments", "[cli]") {
   const auto result = run_cli("validate " + kTwoStep + " experiments/matrix/nonmonotonic_random.toml");
   INFO(result.output);
@@ -181,4 +194,18 @@ TEST_CASE("eval_baseline plays the same evaluation episodes and the run ends wit
   REQUIRE(hushed.exit_code == 0);
   CHECK_THAT(hushed.output, Catch::Contains("random (baseline)"));
   CHECK_THAT(hushed.output, !Catch::Contains("next:"));
+}
+
+TEST_CASE("with several teams the run summary gives each team's return", "[cli]") {
+  // The mean over all agents of a zero-sum game is 0 whatever happens.
+  const fs::path dir = marl::testing::scratch_dir("teams") / "run";
+  const auto result = run_cli(quiet_run("experiments/hide_and_seek/quadrant_random.toml --set run.env_steps=1600" +
+                                        std::string(" --set run.eval_episodes=2 --set run.eval_baseline=random") +
+                                        " --no-hints --out " + dir.string()));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("training episodes hiders "));
+  CHECK_THAT(result.output, Catch::Contains("mean return per agent of each team"));
+  CHECK_THAT(result.output, Catch::Contains("hiders: random is"));
+  CHECK_THAT(result.output, Catch::Contains("seekers: random is"));
 }

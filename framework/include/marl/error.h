@@ -32,4 +32,11 @@ class ContractError : public Error {
   using Error::Error;
 };
 
+// An algorithm handed the vector env an action outside an agent's action
+// space or masked as unavailable (the algorithm's fault, not the env's).
+class InvalidActionError : public ContractError {
+ public:
+  using ContractError::ContractError;
+};
+
 }  // namespace marl

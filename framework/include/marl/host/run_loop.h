@@ -7,8 +7,9 @@
 //
 // Finished episodes go to on_episode (in env order) and are cleared from the
 // vector env; every train() call's metrics go to on_update; after_step runs
-// last, once per step. An invalid action (a ContractError from the vector
-// env) is rethrown naming the algorithm and the env step.
+// last, once per step. An invalid action (InvalidActionError from the vector
+// env) is rethrown naming the algorithm and the env step; an env's own errors
+// pass unchanged, so they are not blamed on the algorithm.
 #pragma once
 
 #include <cstdint>

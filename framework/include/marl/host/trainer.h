@@ -18,6 +18,8 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "marl/host/experiment.h"
 
@@ -39,6 +41,10 @@ struct TrainSummary {
   int eval_episodes = 0;            // greedy evaluation episodes played at the end (0: none)
   double eval_return = NAN;         // their mean return over all agents
   double baseline_return = NAN;     // [run].eval_baseline's on the same episodes (NaN: none)
+  // The same per team (EnvSpec::teams order, mean over the team's agents):
+  // with several teams the mean over all agents mixes opposing rewards.
+  std::vector<std::string> teams;
+  std::vector<double> final_team_returns, eval_team_returns, baseline_team_returns;
   bool interrupted = false;   // stopped by SIGINT/SIGTERM (see interrupt.h); checkpoint written
 };
 

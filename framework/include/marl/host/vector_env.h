@@ -75,6 +75,10 @@ class VectorEnv {
   void reset_env(int e);
   void step_range(int begin, int end);
   void validate_actions() const;
+  // Every agent must have an available action in every env, checked right
+  // after the env wrote its masks, so an env that offers none is named as
+  // the culprit before any algorithm acts on its batch.
+  void check_masks(const char* after) const;
   StepOutput output_for(int e, float* obs_base, float* state_base);
   ActionInput input_for(int e) const;
 
