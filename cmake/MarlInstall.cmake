@@ -4,18 +4,19 @@
 #   include/marl/torch/*.h (LibTorch blocks), lib/cmake/marl/ (find_package(marl) + marl_add_plugin()).
 include(CMakePackageConfigHelpers)
 
-set(MARL_INSTALL_TARGETS marl_core)
-if(MARL_BUILD_TORCH)
-  list(APPEND MARL_INSTALL_TARGETS marl_torch)
-endif()
+# Two export sets, so that find_package(marl) needs LibTorch only for the
+# torch component (marlConfig.cmake.in).
 set_target_properties(marl_core PROPERTIES EXPORT_NAME core)
-if(MARL_BUILD_TORCH)
-  set_target_properties(marl_torch PROPERTIES EXPORT_NAME torch)
-endif()
-
-install(TARGETS ${MARL_INSTALL_TARGETS} EXPORT marlTargets
+install(TARGETS marl_core EXPORT marlTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(MARL_BUILD_TORCH)
+  # Finds libmarl_core beside it wherever the tree is installed.
+  set_target_properties(marl_torch PROPERTIES EXPORT_NAME torch INSTALL_RPATH "$ORIGIN")
+  install(TARGETS marl_torch EXPORT marlTorchTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 install(TARGETS marl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/framework/include/marl DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h")
@@ -28,6 +29,9 @@ install(FILES ${CMAKE_BINARY_DIR}/framework/include/marl/build_info.h
 
 set(MARL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/marl)
 install(EXPORT marlTargets NAMESPACE marl:: DESTINATION ${MARL_CMAKE_DIR})
+if(MARL_BUILD_TORCH)
+  install(EXPORT marlTorchTargets NAMESPACE marl:: DESTINATION ${MARL_CMAKE_DIR})
+endif()
 configure_package_config_file(${CMAKE_SOURCE_DIR}/cmake/marlConfig.cmake.in
   ${CMAKE_BINARY_DIR}/marlConfig.cmake INSTALL_DESTINATION ${MARL_CMAKE_DIR})
 write_basic_package_version_file(${CMAKE_BINARY_DIR}/marlConfigVersion.cmake

@@ -20,6 +20,10 @@ function(marl_add_plugin name)
     PREFIX "lib"
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
+  # Float arithmetic is never contracted into FMA, as in marl itself, so an
+  # env's dynamics replay bit for bit; set on the plugin only, not on the
+  # consuming project.
+  target_compile_options(${target} PRIVATE -ffp-contract=off)
   if(ARG_OUTPUT_DIRECTORY)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
   elseif(DEFINED MARL_PLUGIN_OUTPUT_DIR)
@@ -31,6 +35,10 @@ function(marl_add_plugin name)
     target_link_libraries(${target} PRIVATE marl_core)
   endif()
   if(ARG_TORCH)
+    if(NOT TARGET marl::torch AND NOT TARGET marl_torch)
+      message(FATAL_ERROR "marl_add_plugin(${name} TORCH): ask for the torch component: "
+                          "find_package(marl REQUIRED COMPONENTS torch)")
+    endif()
     if(TARGET marl::torch)
       target_link_libraries(${target} PRIVATE marl::torch)
     else()

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <ostream>
+#include <sstream>
+#include <string>
 
+#include "marl/error.h"
 #include "marl/rng.h"
 #include "marl/host/run_loop.h"
 
@@ -19,32 +22,73 @@ EpisodeStats evaluate(const VectorEnv::EnvFactory& make_env, Algorithm& algorith
   EpisodeStats stats(envs.spec());
   envs.reset();
 
+  // Rendering follows env 0: each step's actions and rewards, then the frame
+  // after it; an episode's last frame is taken before the automatic reset.
   int step = 0;
-  auto show = [&](const char* when) {
-    if (!options.render) return;
-    *options.render << "--- episode " << stats.count() + 1 << ", " << when << " " << step << " ---\n"
-                    << envs.env(0).render() << '\n';
+  std::string final_frame;
+  auto show = [&](const std::string& frame) {
+    *options.render << "--- episode " << stats.count() + 1 << ", step " << step << " ---\n" << frame << '\n';
   };
-  show("step");
+  if (options.render && config.num_envs != 1) throw ContractError("evaluate: rendering plays one env");
+  if (options.render) {
+    envs.set_before_auto_reset([&](int e, const Environment& ended) {
+      if (e == 0) final_frame = ended.render();
+    });
+    show(envs.env(0).render());
+  }
+  auto show_step = [&] {
+    const EnvSpec& spec = envs.spec();
+    const Transition& t = envs.last_transition();
+    std::ostringstream text;
+    text << "actions:";
+    for (int a = 0; a < spec.num_agents(); ++a) {
+      text << ' ' << spec.agents[a].name << '=';
+      if (spec.agents[a].action.is_discrete()) {
+        text << t.actions->agent_discrete(a, 0);
+      } else {
+        const float* u = t.actions->agent_continuous(a, 0);
+        text << '[';
+        for (int d = 0; d < spec.agents[a].action.dim(); ++d) text << (d ? " " : "") << u[d];
+        text << ']';
+      }
+    }
+    text << "\nrewards:";
+    for (int a = 0; a < spec.num_agents(); ++a) text << ' ' << spec.agents[a].name << '=' << t.reward[a * t.next->num_envs];
+    *options.render << text.str() << '\n';
+  };
   LoopOptions loop;
   loop.mode = ActMode::Greedy;
   LoopHooks hooks;
   hooks.stop = [&] { return stats.count() >= options.episodes; };
   // Ended episodes are counted in env order, so the set evaluated does not
   // depend on timing.
+  std::string returns_text;  // env 0's last finished episode
   hooks.on_episode = [&](const EpisodeRecord& episode) {
     if (stats.count() < options.episodes) stats.add(episode);
-    if (options.render) {
-      *options.render << "episode " << stats.count() << " ended after " << episode.length
-                      << " steps; return per agent:";
-      for (double r : episode.agent_returns) *options.render << ' ' << r;
-      *options.render << '\n';
+    if (options.render && episode.env == 0) {
+      std::ostringstream text;
+      for (double r : episode.agent_returns) text << ' ' << r;
+      returns_text = text.str();
     }
   };
   hooks.after_step = [&] {
+    if (!options.render) return;
     ++step;
-    if (envs.batch().is_first != nullptr && envs.batch().is_first[0]) step = 0;  // env 0 started a new episode
-    if (stats.count() < options.episodes) show("step");
+    const bool ended = envs.last_transition().done(0);
+    if (ended) {
+      // on_episode has counted it already: show it under its own number.
+      *options.render << "--- episode " << stats.count() << ", step " << step << " (last) ---\n";
+      show_step();
+      *options.render << final_frame << '\n';
+      *options.render << "episode " << stats.count() << " ended after " << step
+                      << " steps; return per agent:" << returns_text << '\n';
+      step = 0;
+      if (stats.count() < options.episodes) show(envs.env(0).render());
+    } else {
+      *options.render << "--- episode " << stats.count() + 1 << ", step " << step << " ---\n";
+      show_step();
+      *options.render << envs.env(0).render() << '\n';
+    }
   };
   run_steps(envs, algorithm, loop, hooks);
   return stats;

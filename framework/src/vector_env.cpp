@@ -217,6 +217,7 @@ void VectorEnv::step_range(int begin, int end) {
     std::copy_n(returns, A, record.agent_returns.begin());
     std::fill(record.metrics.begin(), record.metrics.end(), 0.0);
     envs_[e]->episode_metrics(record.metrics.data());
+    if (before_auto_reset_) before_auto_reset_(e, *envs_[e]);
     reset_env(e);
   }
 }

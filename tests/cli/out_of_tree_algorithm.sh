@@ -13,7 +13,11 @@ marl="$work/prefix/bin/marl"
 # The installed in-tree LibTorch plugins load from the installed tree alone.
 "$marl" list | tee "$work/list.txt"
 grep -q "mappo" "$work/list.txt"
-if grep -qi "error\|cannot open" "$work/list.txt"; then echo "an installed plugin does not load"; exit 1; fi
+if grep -qi "broken\|error\|cannot open" "$work/list.txt"; then echo "an installed plugin does not load"; exit 1; fi
+# ... and train: mappo from the installed tree, with nothing but its RUNPATHs.
+env -u LD_LIBRARY_PATH "$marl" run "$source_dir/experiments/matrix/two_step_mappo.toml" --set run.env_steps=800 \
+  --set run.log_interval=400 --out "$work/mappo_run" --no-progress --no-hints
+grep -q '"status": "completed"' "$work/mappo_run/run.json"
 
 cp -r "$source_dir/docs/examples/reinforce_algorithm" "$work/reinforce_algorithm"
 cmake -S "$work/reinforce_algorithm" -B "$work/reinforce_algorithm/build" -G Ninja \

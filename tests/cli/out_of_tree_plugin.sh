@@ -9,8 +9,9 @@ trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
 cp -r "$source_dir/docs/examples/rendezvous_env" "$work/rendezvous_env"
+# An env plugin needs marl's core component only: LibTorch must not be looked for.
 cmake -S "$work/rendezvous_env" -B "$work/rendezvous_env/build" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_DISABLE_FIND_PACKAGE_Torch=ON >/dev/null
 cmake --build "$work/rendezvous_env/build"
 
 marl="$work/prefix/bin/marl"

@@ -209,3 +209,16 @@ TEST_CASE("with several teams the run summary gives each team's return", "[cli]"
   CHECK_THAT(result.output, Catch::Contains("hiders: random is"));
   CHECK_THAT(result.output, Catch::Contains("seekers: random is"));
 }
+
+TEST_CASE("marl eval --render shows each step's actions and rewards and the last frame", "[cli]") {
+  const fs::path dir = marl::testing::scratch_dir("render") / "run";
+  REQUIRE(run_cli(quiet_run(kTwoStep + " --no-hints --set run.env_steps=200 --out " + dir.string())).exit_code == 0);
+  const auto result = run_cli("eval " + dir.string() + " --episodes 1 --render");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("--- episode 1, step 0 ---"));
+  CHECK_THAT(result.output, Catch::Contains("actions: agent_0="));
+  CHECK_THAT(result.output, Catch::Contains("rewards: agent_0="));
+  CHECK_THAT(result.output, Catch::Contains("--- episode 1, step 2 (last) ---"));
+  CHECK_THAT(result.output, Catch::Contains("state ended"));  // the frame after the last step, before the reset
+}

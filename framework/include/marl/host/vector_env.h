@@ -70,8 +70,17 @@ class VectorEnv {
 
   Environment& env(int i) { return *envs_[i]; }
   uint64_t total_steps() const { return total_steps_; }  // env steps, all envs
+  // The last step's transition (valid after the first step()).
+  const Transition& last_transition() const { return transition_; }
+
+  // Called with an env that just ended, before its automatic reset (e.g. to
+  // render the final frame), from the thread that stepped it.
+  void set_before_auto_reset(std::function<void(int env, const Environment& ended)> hook) {
+    before_auto_reset_ = std::move(hook);
+  }
 
  private:
+  std::function<void(int, const Environment&)> before_auto_reset_;
   void reset_env(int e);
   void step_range(int begin, int end);
   void validate_actions() const;
