@@ -1,5 +1,5 @@
 # `cmake --install` layout:
-#   bin/marl, lib/libmarl_core.so (+ libmarl_torch.so), lib/marl/plugins/*.so,
+#   bin/marl, lib/libmarl_core.so (+ libmarl_torch.so), lib/libmarl_testing.a, lib/marl/plugins/*.so,
 #   include/marl/*.h (plugin SDK), include/marl/host/*.h (runner API),
 #   include/marl/torch/*.h (LibTorch blocks), lib/cmake/marl/ (find_package(marl) + marl_add_plugin()).
 include(CMakePackageConfigHelpers)
@@ -7,8 +7,10 @@ include(CMakePackageConfigHelpers)
 # Two export sets, so that find_package(marl) needs LibTorch only for the
 # torch component (marlConfig.cmake.in).
 set_target_properties(marl_core PROPERTIES EXPORT_NAME core)
-install(TARGETS marl_core EXPORT marlTargets
+set_target_properties(marl_testing PROPERTIES EXPORT_NAME testing)
+install(TARGETS marl_core marl_testing EXPORT marlTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 if(MARL_BUILD_TORCH)
   # Finds libmarl_core beside it wherever the tree is installed.

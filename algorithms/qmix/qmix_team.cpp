@@ -6,12 +6,35 @@
 
 namespace marl::qmix {
 
+namespace {
+
+EpisodeRecorderConfig recorder_config(const LearnerConfig& c) {
+  EpisodeRecorderConfig r;
+  r.algorithm = "qmix";
+  r.buffer.capacity = c.buffer_size;
+  r.buffer.episode_limit = c.episode_limit;
+  r.buffer.num_agents = c.num_agents;
+  r.buffer.obs_size = c.obs_size;
+  r.buffer.state_size = c.state_size;
+  r.buffer.avail_size = c.env_masks ? c.num_actions : 0;
+  r.buffer.discrete_actions = true;
+  r.buffer.truncation_is_terminal = !c.bootstrap_truncated;
+  r.num_envs = c.num_envs;
+  r.first_agent = c.first_agent;
+  r.batch_size = c.batch_size;
+  r.train_interval_episodes = c.train_interval_episodes;
+  r.train_interval_steps = c.train_interval_steps;
+  return r;
+}
+
+}  // namespace
+
 QmixTeam::QmixTeam(const LearnerConfig& config, uint64_t seed)
     : config_(config),
       init_gen_(make_generator(derive_seed(seed, 0))),
       controller_(config, init_gen_, derive_seed(seed, 1)),
       learner_(config, controller_, init_gen_),
-      recorder_(config, derive_seed(seed, 2)) {}
+      recorder_(recorder_config(config), derive_seed(seed, 2)) {}
 
 std::vector<std::string> QmixTeam::metric_names() const {
   return {"loss", "td_error_abs", "q_taken_mean", "target_mean", "grad_norm", "epsilon"};

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "episode_recorder.h"
+#include "marl/torch/episode_recorder.h"
 #include "marl/torch/team_learner.h"
 #include "qmix_config.h"
 #include "qmix_controller.h"

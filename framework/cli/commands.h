@@ -22,16 +22,13 @@ struct GlobalOptions {
 
 using Command = std::function<int()>;
 
-// An env plugin's parameters: defaults with `sets` ("key=value", TOML values)
-// applied and validated as in an experiment file; errors name `source`.
-Params env_params_from_sets(const LoadedPlugin& plugin, const std::vector<std::string>& sets,
-                            const std::string& source);
-
 void add_run_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_eval_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_plugin_commands(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_validate_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_bench_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_compare_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_test_env_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_new_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 
 }  // namespace marl::cli

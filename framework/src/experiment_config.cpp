@@ -208,6 +208,11 @@ const ParamSpecList& run_param_specs() {
           .range(0, std::nullopt),
       ParamSpec::integer("eval_episodes", 0, "greedy evaluation episodes at the end of the run")
           .range(0, std::nullopt),
+      ParamSpec::integer("check_env_steps", 100,
+                         "vector steps at the start of a run stepped between guard values, so that an env "
+                         "writing past its declared observation, mask or state sizes is named (one thread "
+                         "while checking); 0 turns it off")
+          .range(0, std::nullopt),
       ParamSpec::string("eval_baseline", "",
                         "algorithm plugin (e.g. \"random\") played with its default parameters on the same "
                         "evaluation episodes as the trained policy, for comparison (eval_baseline.csv); "

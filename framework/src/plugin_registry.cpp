@@ -199,4 +199,15 @@ std::shared_ptr<LoadedPlugin> PluginRegistry::load(PluginKind kind, const std::s
   throw PluginError(message);
 }
 
+std::shared_ptr<LoadedPlugin> PluginRegistry::load_name_or_file(PluginKind kind, const std::string& name) const {
+  const bool is_file = name.find('/') != std::string::npos || (name.size() > 3 && name.substr(name.size() - 3) == ".so");
+  if (!is_file) return load(kind, name);
+  std::shared_ptr<LoadedPlugin> plugin = load_file(name);
+  if (plugin->kind() != kind) {
+    throw PluginError("'" + name + "' is " + (plugin->kind() == PluginKind::Env ? "an env" : "an algorithm") +
+                      " plugin, not " + (kind == PluginKind::Env ? "an env" : "an algorithm") + " plugin");
+  }
+  return plugin;
+}
+
 }  // namespace marl

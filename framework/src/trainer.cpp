@@ -85,6 +85,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
   env_config.threads = static_cast<int>(run.get_int("threads"));
   env_config.seed = options.seed;
   env_config.env_name = experiment.config.env_plugin;
+  env_config.checked_steps = run.get_int("check_env_steps");
   VectorEnv envs(experiment.env_factory(), env_config);
   std::shared_ptr<Algorithm> algorithm = experiment.algorithm_plugin->make_algorithm(
       experiment.algorithm_context(envs.spec(), envs.num_envs(), options.seed));

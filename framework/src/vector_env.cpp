@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 
 #include "marl/error.h"
@@ -31,11 +32,14 @@ VectorEnv::VectorEnv(const EnvFactory& make_env, const VectorEnvConfig& config) 
   const int64_t D = spec_.max_action_dim();
   const bool active_masks = spec_.has_active_masks;
 
-  obs_.assign(A * E * O, 0.0f);
+  // One guard row past the end of obs, state and masks (checked stepping).
+  obs_.assign(A * E * O + O, 0.0f);
   final_obs_.assign(A * E * O, 0.0f);
-  state_.assign(E * S, 0.0f);
+  state_.assign(E * S + S, 0.0f);
   final_state_.assign(E * S, 0.0f);
-  avail_.assign(A * E * M, 0);
+  avail_.assign(A * E * M + M, 0);
+  saved_obs_.assign(A, 0.0f);
+  saved_avail_.assign(A, 0);
   final_avail_.assign(A * E * M, 0);
   active_.assign(active_masks ? A * E : 0, 1);
   final_active_.assign(active_masks ? A * E : 0, 1);
@@ -130,11 +134,81 @@ void VectorEnv::reset_env(int e) {
 
 void VectorEnv::reset() {
   std::fill(episode_index_.begin(), episode_index_.end(), 0);
-  for (int e = 0; e < num_envs(); ++e) reset_env(e);
+  const bool guarded = config_.checked_steps > 0;
+  for (int e = 0; e < num_envs(); ++e) {
+    if (guarded) arm_guards(e);
+    reset_env(e);
+    if (guarded) check_guards(e, "reset()");
+  }
   std::fill(terminated_.begin(), terminated_.end(), 0);
   std::fill(truncated_.begin(), truncated_.end(), 0);
   finished_.clear();
   check_masks("reset()");
+}
+
+namespace {
+// A NaN no env computes: a guard still holding it was not written.
+constexpr uint32_t kGuardBits = 0x7fc0beef;
+constexpr uint8_t kMaskGuard = 0xA5;
+float guard_value() {
+  float v;
+  std::memcpy(&v, &kGuardBits, sizeof v);
+  return v;
+}
+bool is_guard(float v) { return std::memcmp(&v, &kGuardBits, sizeof v) == 0; }
+}  // namespace
+
+void VectorEnv::arm_guards(int e) {
+  const int64_t E = num_envs(), O = batch_.obs_size, S = batch_.state_size, M = batch_.avail_size;
+  for (int a = 0; a < num_agents(); ++a) {
+    float* row = obs_.data() + (a * E + e) * O;
+    std::fill(row + spec_.agents[a].obs_size(), row + O, guard_value());  // padding, zero otherwise
+    saved_obs_[a] = row[O];  // the next row's first value, or the tail guard
+    row[O] = guard_value();
+    if (M > 0) {
+      uint8_t* mask = avail_.data() + (a * E + e) * M;
+      std::fill(mask + spec_.agents[a].action.n, mask + M, kMaskGuard);
+      saved_avail_[a] = mask[M];
+      mask[M] = kMaskGuard;
+    }
+  }
+  if (S > 0) {
+    saved_state_ = state_[(e + 1) * S];
+    state_[(e + 1) * S] = guard_value();
+  }
+}
+
+void VectorEnv::check_guards(int e, const char* during) {
+  const int64_t E = num_envs(), O = batch_.obs_size, S = batch_.state_size, M = batch_.avail_size;
+  auto fail = [&](const std::string& what) {
+    throw ContractError("env '" + config_.env_name + "' " + what + " in env " + std::to_string(e) + " during " +
+                        during + " at env step " + std::to_string(total_steps_) +
+                        ": it writes more than its spec declares (a fault of the env; see marl info " +
+                        config_.env_name + ").");
+  };
+  for (int a = 0; a < num_agents(); ++a) {
+    const AgentSpec& agent = spec_.agents[a];
+    float* row = obs_.data() + (a * E + e) * O;
+    if (!std::all_of(row + agent.obs_size(), row + O + 1, is_guard)) {
+      fail("wrote past agent " + std::to_string(a) + " ('" + agent.name + "')'s observation of " +
+           std::to_string(agent.obs_size()) + " floats");
+    }
+    std::fill(row + agent.obs_size(), row + O, 0.0f);
+    row[O] = saved_obs_[a];
+    if (M > 0) {
+      uint8_t* mask = avail_.data() + (a * E + e) * M;
+      if (!std::all_of(mask + agent.action.n, mask + M + 1, [](uint8_t m) { return m == kMaskGuard; })) {
+        fail("wrote past agent " + std::to_string(a) + " ('" + agent.name + "')'s action mask of " +
+             std::to_string(agent.action.n) + " actions");
+      }
+      std::fill(mask + agent.action.n, mask + M, uint8_t{0});
+      mask[M] = saved_avail_[a];
+    }
+  }
+  if (S > 0) {
+    if (!is_guard(state_[(e + 1) * S])) fail("wrote past its global state of " + std::to_string(S) + " floats");
+    state_[(e + 1) * S] = saved_state_;
+  }
 }
 
 void VectorEnv::check_masks(const char* after) const {
@@ -194,7 +268,9 @@ void VectorEnv::step_range(int begin, int end) {
   const int64_t O = batch_.obs_size;
   const int64_t S = batch_.state_size;
   for (int e = begin; e < end; ++e) {
+    if (checking_) arm_guards(e);
     const StepStatus status = envs_[e]->step(input_for(e), output_for(e, obs_.data(), state_.data()));
+    if (checking_) check_guards(e, "step()");
     status_[e] = status;
     is_first_[e] = 0;
     terminated_[e] = status.terminated;
@@ -218,13 +294,16 @@ void VectorEnv::step_range(int begin, int end) {
     std::fill(record.metrics.begin(), record.metrics.end(), 0.0);
     envs_[e]->episode_metrics(record.metrics.data());
     if (before_auto_reset_) before_auto_reset_(e, *envs_[e]);
+    if (checking_) arm_guards(e);
     reset_env(e);
+    if (checking_) check_guards(e, "reset()");
   }
 }
 
 const Transition& VectorEnv::step() {
   validate_actions();
-  if (pool_) {
+  checking_ = step_calls_++ < config_.checked_steps;
+  if (pool_ && !checking_) {
     pool_->parallel_for(num_envs(), [this](int begin, int end) { step_range(begin, end); });
   } else {
     step_range(0, num_envs());

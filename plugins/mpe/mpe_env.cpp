@@ -25,6 +25,9 @@ ParamSpecList mpe_params() {
           .range(0, 32),
       ParamSpec::integer("max_cycles", 25, "episode length; episodes are truncated, never terminated")
           .range(1, 1000000),
+      ParamSpec::boolean("continuous_actions", false,
+                         "Box(0, 1) actions (5 movement components, plus the message for "
+                         "talking agents) instead of discrete ones"),
   };
 }
 
@@ -41,7 +44,8 @@ ScenarioConfig scenario_config_from(const Params& params) {
 
 MpeEnv::MpeEnv(const Params& params)
     : scenario_(make_scenario(scenario_config_from(params))),
-      max_cycles_(static_cast<int>(params.get_int("max_cycles"))) {
+      max_cycles_(static_cast<int>(params.get_int("max_cycles"))),
+      continuous_actions_(params.get_bool("continuous_actions")) {
   const World& w = scenario_->world();
   spec_.teams = scenario_->team_names();
   int64_t offset = 0;
@@ -50,7 +54,12 @@ MpeEnv::MpeEnv(const Params& params)
     agent.name = scenario_->agent_name(i);
     agent.team = scenario_->agent_team(i);
     agent.obs_shape = {scenario_->obs_size(i)};
-    agent.action = ActionSpace::discrete(w.discrete_actions(i));
+    if (continuous_actions_) {
+      const auto dim = static_cast<size_t>(w.continuous_action_dim(i));
+      agent.action = ActionSpace::box(std::vector<float>(dim, 0.0f), std::vector<float>(dim, 1.0f));
+    } else {
+      agent.action = ActionSpace::discrete(w.discrete_actions(i));
+    }
     spec_.agents.push_back(agent);
     obs_offset_.push_back(offset);
     offset += scenario_->obs_size(i);
@@ -76,7 +85,12 @@ void MpeEnv::begin_episode_from_world(const StepOutput& out) {
 
 StepStatus MpeEnv::step(const ActionInput& actions, const StepOutput& out) {
   World& w = scenario_->world();
-  for (int i = 0; i < w.num_agents(); ++i) w.set_discrete_action(i, actions.agent_discrete(i));
+  for (int i = 0; i < w.num_agents(); ++i) {
+    if (continuous_actions_)
+      w.set_continuous_action(i, actions.agent_continuous(i));
+    else
+      w.set_discrete_action(i, actions.agent_discrete(i));
+  }
   w.step();
   scenario_->rewards(rewards_.data());
   ++steps_;

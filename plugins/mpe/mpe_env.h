@@ -1,6 +1,8 @@
 // marl::Environment adapter for the MPE scenarios (plugin "mpe").
 //
-// Discrete actions only. Observations are float32 roundings of the scenario's
+// Actions are discrete by default; with continuous_actions every agent has a
+// Box(0, 1) action decoded as PettingZoo does (World::set_continuous_action).
+// Observations are float32 roundings of the scenario's
 // double observations; the global state is every agent's observation
 // concatenated in agent order (PettingZoo's state()). Episodes are truncated
 // after max_cycles steps and never terminate. Rewards are computed in double
@@ -46,6 +48,7 @@ class MpeEnv : public Environment {
   const std::vector<double>& last_rewards() const { return rewards_; }
   int steps_taken() const { return steps_; }
   int max_cycles() const { return max_cycles_; }
+  bool continuous_actions() const { return continuous_actions_; }
 
  private:
   void write_outputs(const StepOutput& out) const;
@@ -53,6 +56,7 @@ class MpeEnv : public Environment {
   std::unique_ptr<Scenario> scenario_;
   EnvSpec spec_;
   int max_cycles_;
+  bool continuous_actions_;
   int steps_ = 0;
   std::vector<double> rewards_;
   std::vector<int64_t> obs_offset_;  // where each agent's obs starts in the state

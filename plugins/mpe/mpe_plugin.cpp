@@ -4,5 +4,5 @@
 
 MARL_ENV_PLUGIN("mpe", "1.0.0",
                 "PettingZoo 1.25 MPE (simple_spread_v3, simple_tag_v3, simple_reference_v3), "
-                "discrete actions, bit-exact dynamics",
+                "discrete or continuous actions, bit-exact dynamics",
                 marl::mpe::MpeEnv, marl::mpe::mpe_params())

@@ -15,6 +15,14 @@ double logaddexp0(double y) {
   return y + std::log1p(std::exp(tmp));
 }
 
+// PettingZoo's ClipOutOfBoundsWrapper for Box(0, 1): it np.clip's an action
+// with an out-of-range component, which leaves in-range components as they are.
+float clip_unit(float x) {
+  if (x < 0.0f) return 0.0f;
+  if (x > 1.0f) return 1.0f;
+  return x;
+}
+
 }  // namespace
 
 World::World(int num_agents, int num_landmarks, int dim_c)
@@ -32,6 +40,10 @@ int World::discrete_actions(int i) const {
   return props_[i].silent ? kMoveActions : kMoveActions * dim_c_;
 }
 
+int World::continuous_action_dim(int i) const {
+  return props_[i].silent ? kMoveActions : kMoveActions + dim_c_;
+}
+
 void World::set_discrete_action(int i, int64_t a) {
   AgentAction& act = actions_[i];
   const int move = static_cast<int>(a % kMoveActions);
@@ -43,7 +55,27 @@ void World::set_discrete_action(int i, int64_t a) {
   if (move == 4) act.u[1] = +1.0;
   act.u[0] *= props_[i].accel;
   act.u[1] *= props_[i].accel;
-  act.say = props_[i].silent ? -1 : static_cast<int>(a / kMoveActions);
+  std::fill(act.c, act.c + kMaxDimC, 0.0);
+  if (!props_[i].silent) act.c[a / kMoveActions] = 1.0;
+}
+
+void World::set_continuous_action(int i, const float* a) {
+  AgentAction& act = actions_[i];
+  float move[kMoveActions];
+  for (int k = 0; k < kMoveActions; ++k) move[k] = clip_unit(a[k]);
+  // numpy subtracts the two float32 components in float32; that rounding is
+  // part of the reference's result (docs/mpe.md, section 7). move[0], the
+  // "no-op" component, is read by PettingZoo but never used.
+  const float dx = move[2] - move[1];
+  const float dy = move[4] - move[3];
+  // u starts as float64 zeros and the differences are added to it.
+  act.u[0] = 0.0 + static_cast<double>(dx);
+  act.u[1] = 0.0 + static_cast<double>(dy);
+  act.u[0] *= props_[i].accel;
+  act.u[1] *= props_[i].accel;
+  std::fill(act.c, act.c + kMaxDimC, 0.0);
+  if (props_[i].silent) return;
+  for (int d = 0; d < dim_c_; ++d) act.c[d] = static_cast<double>(clip_unit(a[kMoveActions + d]));
 }
 
 void World::add_force(int k, double fx, double fy) {
@@ -121,11 +153,13 @@ void World::step() {
     }
   }
 
-  // Communication state: a one-hot of the spoken symbol, zeros when silent.
+  // Communication state: the message plus zero noise (which turns a -0.0
+  // component into +0.0, as numpy does), zeros when silent.
   for (int i = 0; i < num_agents_; ++i) {
     double* c = props_[i].comm;
     std::fill(c, c + dim_c_, 0.0);
-    if (!props_[i].silent && actions_[i].say >= 0) c[actions_[i].say] = 1.0;
+    if (props_[i].silent) continue;
+    for (int d = 0; d < dim_c_; ++d) c[d] = actions_[i].c[d] + 0.0;
   }
 }
 

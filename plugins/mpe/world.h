@@ -44,10 +44,12 @@ struct AgentProps {
   int goal_landmark = -1;  // simple_reference: the landmark this agent's partner must reach
 };
 
-// This step's decoded action of one agent.
+// This step's decoded action of one agent (PettingZoo's `agent.action`).
 struct AgentAction {
-  double u[kDimP] = {0.0, 0.0};
-  int say = -1;  // comm symbol, -1 = silent
+  double u[kDimP] = {0.0, 0.0};  // action force, sensitivity applied
+  // The message: a one-hot of the spoken symbol (discrete) or the comm
+  // components as given (continuous, float32 values widened exactly).
+  double c[kMaxDimC] = {};
 };
 
 class World {
@@ -79,9 +81,19 @@ class World {
   // Discrete action space size of agent i: 5 moves, times dim_c if it talks.
   int discrete_actions(int i) const;
 
+  // Box action length of agent i: 5 movement components, plus dim_c message
+  // components if it talks.
+  int continuous_action_dim(int i) const;
+
   // Decodes a discrete action (move = a % 5, say = a / 5) for the next step().
   // `a` must be in [0, discrete_actions(i)).
   void set_discrete_action(int i, int64_t a);
+  // Decodes a continuous action of continuous_action_dim(i) floats for the
+  // next step(): components are clipped to [0, 1] (PettingZoo's
+  // ClipOutOfBoundsWrapper), the force per axis is float32(a[2] - a[1]) and
+  // float32(a[4] - a[3]) times the sensitivity, and a[5..] is the message.
+  // Components must not be NaN.
+  void set_continuous_action(int i, const float* a);
   const AgentAction& action(int i) const { return actions_[i]; }
 
   // One world step: action forces, contact forces, integration, comm update.

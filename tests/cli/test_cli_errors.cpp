@@ -197,3 +197,15 @@ TEST_CASE("an env that offers an agent no action is named as the culprit, by run
   CHECK_THAT(bench.output, Catch::Contains("env 'fixture_ok' offers agent 1 ('agent_1') no available action"));
   CHECK_THAT(bench.output, Catch::Contains("a fault of the env"));
 }
+
+TEST_CASE("an env writing past its declared observation is named by marl run's checked steps", "[cli][errors]") {
+  // Without the guards the extra float lands in the next env's row: silent corruption.
+  const BadCase c = run_bad("obs_overrun",
+                            "[run]\nenv_steps = 100\n[env]\nplugin = \"fixture_ok\"\nobs_overrun = 1\n"
+                            "[algorithm]\nplugin = \"random\"\n",
+                            fixture_dir_option());
+  INFO(c.result.output);
+  CHECK(c.result.exit_code == 2);
+  CHECK_THAT(c.result.output, Catch::Contains("env 'fixture_ok' wrote past agent 0 ('agent_0')'s observation of 2 floats"));
+  CHECK_THAT(c.result.output, Catch::Contains("during reset()"));
+}

@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "env_conformance.h"
+#include "marl/testing/catch2_env_conformance.h"
 #include "marl/error.h"
 #include "marl/rng.h"
 #include "marl/host/vector_env.h"

@@ -10,11 +10,11 @@
 #include "mixers.h"
 #include "qmix_algorithm.h"
 #include "masked_team_env.h"
-#include "training_loop.h"
+#include "algorithm_test_loop.h"
 
 using marl::qmix::QmixAlgorithm;
-using marl::qmix::testing::make_context;
-using marl::qmix::testing::train_for;
+using marl::testing::make_context;
+using marl::testing::train_for;
 
 namespace {
 

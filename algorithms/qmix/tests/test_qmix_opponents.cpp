@@ -13,12 +13,12 @@
 #include "marl/host/vector_env.h"
 #include "masked_team_env.h"
 #include "qmix_algorithm.h"
-#include "training_loop.h"
+#include "algorithm_test_loop.h"
 
 using marl::qmix::QmixAlgorithm;
-using marl::qmix::testing::make_context;
+using marl::testing::make_context;
 using marl::qmix::testing::MaskedTeamEnv;
-using marl::qmix::testing::train_for;
+using marl::testing::train_for;
 namespace fs = std::filesystem;
 
 namespace {

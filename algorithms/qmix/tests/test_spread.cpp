@@ -10,12 +10,12 @@
 
 #include "mpe_env.h"
 #include "qmix_algorithm.h"
-#include "training_loop.h"
+#include "algorithm_test_loop.h"
 
 using marl::qmix::QmixAlgorithm;
-using marl::qmix::testing::greedy_return;
-using marl::qmix::testing::make_context;
-using marl::qmix::testing::train_for;
+using marl::testing::greedy_return;
+using marl::testing::make_context;
+using marl::testing::train_for;
 
 namespace {
 

@@ -63,6 +63,7 @@ void EpisodeReplayBuffer::add(const EpisodeBatch& src, int64_t row) {
                         " steps; expected 1.." + std::to_string(config_.episode_limit));
   }
   const int64_t slot = next_;
+  transitions_ += length - data_.lengths[slot].item<int64_t>();  // 0 for a slot never filled
   copy_row(data_.obs, slot, src.obs, row);
   copy_row(data_.state, slot, src.state, row);
   copy_row(data_.avail, slot, src.avail, row);
@@ -93,6 +94,35 @@ EpisodeBatch EpisodeReplayBuffer::sample(int64_t batch_size, torch::Generator& g
   b.rewards = pick(data_.rewards, idx, steps);
   b.terminated = pick(data_.terminated, idx, steps);
   b.filled = pick(data_.filled, idx, steps);
+  return b;
+}
+
+EpisodeBatch EpisodeReplayBuffer::sample_transitions(int64_t batch_size, torch::Generator& gen) const {
+  if (size_ == 0 || batch_size <= 0) {
+    throw ContractError("EpisodeReplayBuffer::sample_transitions: asked for " + std::to_string(batch_size) +
+                        " transitions from " + std::to_string(size_) + " stored episodes");
+  }
+  // An episode with probability proportional to its length, then one of its
+  // steps uniformly: every stored transition is equally likely.
+  const torch::Tensor lengths = data_.lengths.narrow(0, 0, size_);
+  const torch::Tensor episode = torch::multinomial(lengths.to(torch::kFloat64), batch_size, true, gen);
+  const torch::Tensor length = lengths.index_select(0, episode);
+  const torch::Tensor t =
+      torch::minimum((torch::rand({batch_size}, gen, torch::kFloat64) * length).to(torch::kInt64), length - 1);
+  const torch::Tensor next = t + 1;
+  const auto both = [&](const torch::Tensor& x) {
+    return x.defined() ? torch::stack({x.index({episode, t}), x.index({episode, next})}, 1) : x;
+  };
+  const auto at_t = [&](const torch::Tensor& x) { return x.index({episode, t}).unsqueeze(1); };
+  EpisodeBatch b;
+  b.obs = both(data_.obs);
+  b.state = both(data_.state);
+  b.avail = both(data_.avail);
+  b.actions = at_t(data_.actions);
+  b.rewards = at_t(data_.rewards);
+  b.terminated = at_t(data_.terminated);
+  b.filled = torch::ones({batch_size, 1}, torch::kFloat32);
+  b.lengths = torch::ones({batch_size}, torch::kInt64);
   return b;
 }
 

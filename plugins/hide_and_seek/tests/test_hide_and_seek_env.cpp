@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "env_conformance.h"
+#include "marl/testing/catch2_env_conformance.h"
 #include "ghns_config.h"
 #include "hide_and_seek_env.h"
 #include "marl/error.h"

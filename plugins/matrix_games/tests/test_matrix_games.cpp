@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "env_conformance.h"
+#include "marl/testing/catch2_env_conformance.h"
 #include "marl/error.h"
 #include "marl/host/experiment_config.h"
 #include "marl/rng.h"

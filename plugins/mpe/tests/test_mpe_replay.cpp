@@ -1,9 +1,11 @@
 // Replays PettingZoo 1.25's recorded MPE episodes (tests/data/*.jsonl, see
 // tests/data/README.md and docs/mpe.md) through MpeEnv and demands bit-identical results: world state
 // and rewards as doubles, observations as float32 (signs of zero included),
-// and truncation at the recorded step.
+// and truncation at the recorded step. The same replay serves the discrete
+// recordings and the continuous-action ones (*_continuous.jsonl).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -20,8 +22,8 @@ namespace {
 
 using marl::testing::JsonValue;
 
-std::string reference_file(const std::string& scenario) {
-  return marl::testing::reference_file("mpe", scenario + ".jsonl", MARL_REFERENCE_DATA_DIR);
+std::string reference_file(const std::string& file_stem) {
+  return marl::testing::reference_file("mpe", file_stem + ".jsonl", MARL_REFERENCE_DATA_DIR);
 }
 
 uint64_t bits(double v) {
@@ -91,7 +93,7 @@ marl::Params params_for(const JsonValue& episode) {
     if (const JsonValue* v = config.find(key)) overrides[key] = v->as_int();
   if (const JsonValue* v = config.find("local_ratio")) overrides["local_ratio"] = v->as_double();
   if (const JsonValue* v = config.find("continuous_actions"))
-    REQUIRE_FALSE(v->as_bool());  // the recordings exercise discrete actions only
+    overrides["continuous_actions"] = v->as_bool();
   return marl::Params::defaults(marl::mpe::mpe_params(), overrides);
 }
 
@@ -189,9 +191,70 @@ void compare_world(const JsonValue& expected, const marl::mpe::World& w, const s
   }
 }
 
-// Replays every episode of one file; returns the number of steps replayed.
-int replay_file(const std::string& scenario) {
-  const std::string file = reference_file(scenario);
+// The recorded action_space (continuous files only) must be the env's.
+void check_action_space(const JsonValue& episode, const marl::EnvSpec& spec) {
+  const JsonValue* recorded = episode.find("action_space");
+  if (recorded == nullptr) return;
+  REQUIRE((*recorded)["dtype"].as_string() == "float32");
+  for (const marl::AgentSpec& agent : spec.agents) {
+    INFO("agent " << agent.name << ", env action space " << agent.action.describe());
+    REQUIRE_FALSE(agent.action.is_discrete());
+    const JsonValue& shape = (*recorded)["shape"][agent.name];
+    REQUIRE(shape.size() == 1);
+    REQUIRE(shape[0].as_int() == agent.action.dim());
+    for (int d = 0; d < agent.action.dim(); ++d) {
+      CHECK(agent.action.low[static_cast<size_t>(d)] == (*recorded)["low"].as_double());
+      CHECK(agent.action.high[static_cast<size_t>(d)] == (*recorded)["high"].as_double());
+    }
+  }
+}
+
+// One step's recorded actions, in the layout of marl::ActionInput.
+class RecordedActions {
+ public:
+  explicit RecordedActions(const marl::EnvSpec& spec)
+      : spec_(spec),
+        width_(std::max(spec.max_action_dim(), 1)),
+        discrete_(static_cast<size_t>(spec.num_agents()), 0),
+        continuous_(static_cast<size_t>(spec.num_agents() * width_), 0.0f) {
+    input_.discrete = discrete_.data();
+    input_.continuous = continuous_.data();
+    input_.continuous_stride = width_;
+  }
+
+  const marl::ActionInput& load(const JsonValue& actions) {
+    for (int i = 0; i < spec_.num_agents(); ++i) {
+      const marl::AgentSpec& agent = spec_.agents[static_cast<size_t>(i)];
+      const JsonValue& a = actions[agent.name];
+      if (agent.action.is_discrete()) {
+        discrete_[static_cast<size_t>(i)] = a.as_int();
+        continue;
+      }
+      const std::vector<double> values = a.as_double_vector();
+      REQUIRE(static_cast<int>(values.size()) == agent.action.dim());
+      float* out = continuous_.data() + i * width_;
+      for (size_t d = 0; d < values.size(); ++d) {
+        // Recorded float32 values widened to double: the cast back is exact.
+        out[d] = static_cast<float>(values[d]);
+        REQUIRE(static_cast<double>(out[d]) == values[d]);
+      }
+    }
+    return input_;
+  }
+
+ private:
+  const marl::EnvSpec& spec_;
+  int width_;
+  std::vector<int64_t> discrete_;
+  std::vector<float> continuous_;
+  marl::ActionInput input_;
+};
+
+// Replays every episode of one file (`<file_stem>.jsonl`, recorded from
+// `scenario`); returns the number of steps replayed.
+int replay_file(const std::string& file_stem, const std::string& scenario,
+                bool continuous_actions) {
+  const std::string file = reference_file(file_stem);
   INFO(marl::testing::reference_file_hint(file));
   const std::vector<JsonValue> episodes = marl::testing::read_json_lines(file);
   REQUIRE(episodes.size() >= 8);
@@ -201,7 +264,9 @@ int replay_file(const std::string& scenario) {
     const int64_t seed = episode["seed"].as_int();
     Mismatches m(file, seed);
     marl::mpe::MpeEnv env(params_for(episode));
+    REQUIRE(env.continuous_actions() == continuous_actions);
     const marl::EnvSpec& spec = env.spec();
+    check_action_space(episode, spec);
     Buffers buf(spec);
     const marl::StepOutput out = buf.output();
     env.reset(static_cast<uint64_t>(seed), out);
@@ -209,17 +274,12 @@ int replay_file(const std::string& scenario) {
     env.begin_episode_from_world(out);
     compare_obs(episode["reset_obs"], env, buf, "reset", m);
 
-    std::vector<int64_t> actions(static_cast<size_t>(spec.num_agents()));
-    marl::ActionInput input;
-    input.discrete = actions.data();
+    RecordedActions actions(spec);
     const JsonValue& steps = episode["steps"];
     for (size_t t = 0; t < steps.size(); ++t) {
       const JsonValue& step = steps[t];
       const std::string when = "step " + std::to_string(t);
-      for (int i = 0; i < spec.num_agents(); ++i)
-        actions[static_cast<size_t>(i)] =
-            step["actions"][spec.agents[static_cast<size_t>(i)].name].as_int();
-      const marl::StepStatus status = env.step(input, out);
+      const marl::StepStatus status = env.step(actions.load(step["actions"]), out);
       ++steps_replayed;
 
       compare_world(step["world"], env.world(), when, m);
@@ -249,13 +309,28 @@ int replay_file(const std::string& scenario) {
 }  // namespace
 
 TEST_CASE("mpe replay: simple_spread_v3 matches PettingZoo 1.25 bit for bit", "[mpe][replay]") {
-  CHECK(replay_file("simple_spread_v3") == 8 * 25);
+  CHECK(replay_file("simple_spread_v3", "simple_spread_v3", false) == 8 * 25);
 }
 
 TEST_CASE("mpe replay: simple_tag_v3 matches PettingZoo 1.25 bit for bit", "[mpe][replay]") {
-  CHECK(replay_file("simple_tag_v3") == 8 * 25);
+  CHECK(replay_file("simple_tag_v3", "simple_tag_v3", false) == 8 * 25);
 }
 
 TEST_CASE("mpe replay: simple_reference_v3 matches PettingZoo 1.25 bit for bit", "[mpe][replay]") {
-  CHECK(replay_file("simple_reference_v3") == 8 * 25);
+  CHECK(replay_file("simple_reference_v3", "simple_reference_v3", false) == 8 * 25);
+}
+
+TEST_CASE("mpe replay: continuous simple_spread_v3 matches PettingZoo 1.25 bit for bit",
+          "[mpe][replay][continuous]") {
+  CHECK(replay_file("simple_spread_v3_continuous", "simple_spread_v3", true) == 8 * 25);
+}
+
+TEST_CASE("mpe replay: continuous simple_tag_v3 matches PettingZoo 1.25 bit for bit",
+          "[mpe][replay][continuous]") {
+  CHECK(replay_file("simple_tag_v3_continuous", "simple_tag_v3", true) == 8 * 25);
+}
+
+TEST_CASE("mpe replay: continuous simple_reference_v3 matches PettingZoo 1.25 bit for bit",
+          "[mpe][replay][continuous]") {
+  CHECK(replay_file("simple_reference_v3_continuous", "simple_reference_v3", true) == 8 * 25);
 }

@@ -70,7 +70,15 @@ class EpisodeReplayBuffer {
   // ContractError when fewer than batch_size episodes are stored.
   EpisodeBatch sample(int64_t batch_size, torch::Generator& gen, bool trim = true) const;
 
+  // batch_size single transitions, uniformly over every stored one (with
+  // replacement, as the original MADDPG's replay buffer), as one-step
+  // episodes: obs/state/avail [B, 2, ...] hold the step's and the next
+  // observation, actions/rewards/terminated/filled [B, 1, ...], lengths 1.
+  // Throws ContractError when nothing is stored.
+  EpisodeBatch sample_transitions(int64_t batch_size, torch::Generator& gen) const;
+
   int64_t size() const { return size_; }
+  int64_t transitions() const { return transitions_; }  // steps of the stored episodes
   int64_t capacity() const { return config_.capacity; }
   int64_t episodes_added() const { return added_; }
   const EpisodeBufferConfig& config() const { return config_; }
@@ -83,6 +91,7 @@ class EpisodeReplayBuffer {
   int64_t next_ = 0;
   int64_t size_ = 0;
   int64_t added_ = 0;
+  int64_t transitions_ = 0;
 };
 
 }  // namespace marl

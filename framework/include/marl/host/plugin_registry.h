@@ -57,6 +57,10 @@ class PluginRegistry {
   // Loads one file directly (tests, `marl info path/to/lib.so`).
   static std::shared_ptr<LoadedPlugin> load_file(const std::filesystem::path& file);
 
+  // load(kind, name), or load_file() when `name` is a path (has a '/' or ends
+  // in .so); a file of the other kind is a PluginError.
+  std::shared_ptr<LoadedPlugin> load_name_or_file(PluginKind kind, const std::string& name) const;
+
  private:
   std::vector<std::filesystem::path> dirs_;
 };
@@ -75,5 +79,11 @@ class LoadedPlugin : public std::enable_shared_from_this<LoadedPlugin> {
   virtual std::shared_ptr<Environment> make_env(const Params& params) const = 0;
   virtual std::shared_ptr<Algorithm> make_algorithm(const AlgorithmContext& context) const = 0;
 };
+
+// An env plugin's parameters: its defaults with `sets` ("key=value", values in
+// TOML syntax) applied and validated exactly as an experiment file's [env]
+// table; errors name `source` and the key.
+Params env_params_from_sets(const LoadedPlugin& plugin, const std::vector<std::string>& sets,
+                            const std::string& source);
 
 }  // namespace marl

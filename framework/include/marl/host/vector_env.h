@@ -38,6 +38,13 @@ struct VectorEnvConfig {
   int threads = 1;     // 1 = step on the calling thread; 0 = all cores
   uint64_t seed = 0;
   std::string env_name = "env";  // for error messages
+  // The first checked_steps calls of step() (and every reset()) run each env
+  // on the calling thread between guard values: padding after every
+  // observation and mask row, the value just past each row and past the
+  // state, so an env that writes more than its spec declares is named (env,
+  // agent, env index, step) instead of silently corrupting its neighbour's
+  // data. Results are the same with or without checking.
+  int64_t checked_steps = 0;
 };
 
 class VectorEnv {
@@ -88,6 +95,8 @@ class VectorEnv {
   // after the env wrote its masks, so an env that offers none is named as
   // the culprit before any algorithm acts on its batch.
   void check_masks(const char* after) const;
+  void arm_guards(int e);
+  void check_guards(int e, const char* during);
   StepOutput output_for(int e, float* obs_base, float* state_base);
   ActionInput input_for(int e) const;
 
@@ -97,6 +106,13 @@ class VectorEnv {
   std::unique_ptr<ThreadPool> pool_;
 
   std::vector<float> obs_, state_, reward_, final_obs_, final_state_;
+  // Guarded stepping (VectorEnvConfig::checked_steps): the values the guards
+  // replaced, and how many step() calls have been made.
+  std::vector<float> saved_obs_;
+  float saved_state_ = 0.0f;
+  std::vector<uint8_t> saved_avail_;
+  int64_t step_calls_ = 0;
+  bool checking_ = false;
   std::vector<uint8_t> avail_, final_avail_, active_, final_active_, terminated_, truncated_, is_first_;
   std::vector<int64_t> act_discrete_;
   std::vector<float> act_continuous_;

@@ -1,9 +1,9 @@
 #include <sstream>
 
-#include "commands.h"
 #include "marl/host/experiment_config.h"
+#include "marl/host/plugin_registry.h"
 
-namespace marl::cli {
+namespace marl {
 
 Params env_params_from_sets(const LoadedPlugin& plugin, const std::vector<std::string>& sets,
                             const std::string& source) {
@@ -16,4 +16,4 @@ Params env_params_from_sets(const LoadedPlugin& plugin, const std::vector<std::s
   return document.resolve(plugin.params(), {}).env;
 }
 
-}  // namespace marl::cli
+}  // namespace marl

@@ -1,4 +1,4 @@
-// The runner's loop for tests: act -> step -> observe -> train while ready,
+// The runner's loop for algorithm tests: act -> step -> observe -> train while ready,
 // plus greedy evaluation returns. Header-only; tests only.
 #pragma once
 
@@ -10,7 +10,7 @@
 #include "marl/host/run_loop.h"
 #include "marl/host/vector_env.h"
 
-namespace marl::qmix::testing {
+namespace marl::testing {
 
 inline AlgorithmContext make_context(const EnvSpec& spec, int num_envs, uint64_t seed,
                                      const Params& params) {
@@ -30,7 +30,7 @@ inline int train_for(Algorithm& algo, VectorEnv& venv, int steps) {
   LoopHooks hooks;
   hooks.stop = [&] { return done >= steps; };
   hooks.after_step = [&] { ++done; };
-  return static_cast<int>(run_steps(venv, algo, {ActMode::Explore, "qmix"}, hooks).updates);
+  return static_cast<int>(run_steps(venv, algo, {ActMode::Explore, "test"}, hooks).updates);
 }
 
 // Mean undiscounted return per agent over `episodes` greedy episodes.
@@ -47,8 +47,8 @@ inline double greedy_return(Algorithm& algo, VectorEnv& venv, int episodes) {
     total += sum / static_cast<double>(rec.agent_returns.size());
     ++done;
   };
-  run_steps(venv, algo, {ActMode::Greedy, "qmix"}, hooks);
+  run_steps(venv, algo, {ActMode::Greedy, "test"}, hooks);
   return total / episodes;
 }
 
-}  // namespace marl::qmix::testing
+}  // namespace marl::testing

@@ -1,4 +1,4 @@
-#include "heap_allocation_check.h"
+#include "marl/testing/heap_allocation_check.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,10 +1,14 @@
 // A generic conformance check for marl::Environment implementations, in the
 // spirit of OpenSpiel's basic_tests: every env plugin's test suite calls it
-// once per configuration it ships.
+// once per configuration it ships. It is the installed library marl::testing
+// (find_package(marl COMPONENTS testing)) and the command `marl test-env`.
 //
-//   TEST_CASE("my env conforms", "[my_env]") {
-//     marl::testing::check_env_conformance([] { return std::make_shared<MyEnv>(params); });
-//   }
+//   const auto report = marl::testing::find_conformance_violations(
+//       [] { return std::make_shared<MyEnv>(params); });
+//   if (!report.ok()) { std::cerr << report.summary(); return 1; }
+//
+// (marl/testing/catch2_env_conformance.h wraps it as a Catch2 check;
+// marl/testing/plugin_env.h builds envs from a plugin file.)
 //
 // It plays random episodes (discrete actions drawn uniformly from the
 // available-action masks, box actions uniformly within their bounds) and
@@ -26,7 +30,9 @@
 //    reused one, and different seeds give different trajectories (unless
 //    seeds_change_episodes is false, e.g. for deterministic matrix games);
 //  * episode_metrics() writes finite values, and exactly as many as declared;
-//  * through marl::VectorEnv: auto-reset leaves a first observation with
+//  * (a write past a declared size or an empty mask stops the check after
+//    the stage that found it: the later stages would write into shared rows);
+//  * through marl::VectorEnv, its first rows guarded: auto-reset leaves a first observation with
 //    is_first set, finished_episodes() reports the returns and lengths the
 //    transitions add up to, and threads = 2 gives the trajectory of threads = 1.
 #pragma once
@@ -51,6 +57,11 @@ struct ConformanceOptions {
   // Longest episode accepted when the spec declares episode_limit = 0.
   int max_steps_unbounded = 10000;
   std::string env_name = "env";  // in messages and VectorEnvConfig
+  // Called with each violation as it is found, and with the name of each
+  // stage as it starts, so a caller can report progress, or what was found
+  // before a crash (marl test-env runs the check in a child process).
+  std::function<void(const std::string&)> on_violation;
+  std::function<void(const std::string&)> on_stage;
 };
 
 using EnvMaker = std::function<std::shared_ptr<Environment>()>;
@@ -60,16 +71,14 @@ using EnvMaker = std::function<std::shared_ptr<Environment>()>;
 struct ConformanceReport {
   std::vector<std::string> violations;  // the first 200
   int count = 0;                        // all of them
+  std::string skipped;                  // the stages not run after an unsafe violation
   bool ok() const { return count == 0; }
   bool mentions(const std::string& text) const;  // some violation contains `text`
   std::string summary(size_t lines = 8) const;
 };
 
-// Runs every check and returns what it found (no Catch2 assertion): tests of
-// the check itself assert the specific violation a planted bug must cause.
+// Runs every check and returns what it found: tests of the check itself
+// assert the specific violation a planted bug must cause.
 ConformanceReport find_conformance_violations(const EnvMaker& make_env, const ConformanceOptions& options = {});
-
-// The same inside a Catch2 test case: each violation fails the test.
-void check_env_conformance(const EnvMaker& make_env, const ConformanceOptions& options = {});
 
 }  // namespace marl::testing

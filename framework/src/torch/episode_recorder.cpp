@@ -1,37 +1,29 @@
-#include "episode_recorder.h"
+#include "marl/torch/episode_recorder.h"
 
 #include "marl/error.h"
 #include "marl/torch/batch_tensors.h"
+#include "marl/torch/checkpoint_io.h"
 #include "marl/torch/generator.h"
 
-namespace marl::qmix {
+namespace marl {
 
 namespace {
 
-EpisodeBufferConfig buffer_config(const LearnerConfig& c) {
-  if (c.episode_limit <= 0) {
-    throw ConfigError(
-        "qmix: the environment declares no episode_limit; episode replay needs a bounded "
-        "episode length (set the env's episode limit)");
+const EpisodeBufferConfig& checked_buffer(const EpisodeRecorderConfig& c) {
+  if (c.buffer.episode_limit <= 0) {
+    throw ConfigError(c.algorithm +
+                      ": the environment declares no episode_limit; episode replay needs a bounded "
+                      "episode length (set the env's episode limit)");
   }
-  EpisodeBufferConfig b;
-  b.capacity = c.buffer_size;
-  b.episode_limit = c.episode_limit;
-  b.num_agents = c.num_agents;
-  b.obs_size = c.obs_size;
-  b.state_size = c.state_size;
-  b.avail_size = c.env_masks ? c.num_actions : 0;
-  b.discrete_actions = true;
-  b.truncation_is_terminal = !c.bootstrap_truncated;
-  return b;
+  return c.buffer;
 }
 
 }  // namespace
 
-EpisodeRecorder::EpisodeRecorder(const LearnerConfig& config, uint64_t sample_seed)
+EpisodeRecorder::EpisodeRecorder(const EpisodeRecorderConfig& config, uint64_t sample_seed)
     : config_(config),
-      buffer_(buffer_config(config)),
-      builder_(buffer_config(config), config.num_envs, config.first_agent),
+      buffer_(checked_buffer(config)),
+      builder_(config.buffer, config.num_envs, config.first_agent),
       sample_gen_(make_generator(sample_seed)) {}
 
 void EpisodeRecorder::begin_step(const Batch& batch) {
@@ -54,12 +46,17 @@ void EpisodeRecorder::observe(const Transition& transition) {
   }
 }
 
-bool EpisodeRecorder::ready() const { return owed_updates_ >= per_update() && buffer_.can_sample(config_.batch_size); }
+bool EpisodeRecorder::ready() const {
+  if (owed_updates_ < per_update() || buffer_.transitions() < config_.warmup_transitions) return false;
+  return config_.sample_transitions ? buffer_.transitions() >= config_.batch_size && buffer_.size() > 0
+                                    : buffer_.can_sample(config_.batch_size);
+}
 
 EpisodeBatch EpisodeRecorder::take_batch() {
-  if (!buffer_.can_sample(config_.batch_size)) throw ContractError("qmix: train() before ready_to_train()");
+  if (!ready()) throw ContractError(config_.algorithm + ": train() before ready_to_train()");
   owed_updates_ -= per_update();
-  return buffer_.sample(config_.batch_size, sample_gen_, true);
+  return config_.sample_transitions ? buffer_.sample_transitions(config_.batch_size, sample_gen_)
+                                    : buffer_.sample(config_.batch_size, sample_gen_, true);
 }
 
 void EpisodeRecorder::save(TorchStateWriter& w, const std::string& p) const {
@@ -76,4 +73,4 @@ void EpisodeRecorder::load(TorchStateReader& r, const std::string& p) {
   steps_since_train_ = r.read_int(p + "steps_since_train");
 }
 
-}  // namespace marl::qmix
+}  // namespace marl
