@@ -25,7 +25,11 @@ std::vector<std::string> MaddpgLearner::metric_names() {
 
 MaddpgLearner::MaddpgLearner(const MaddpgConfig& config, MaddpgActor& actor, const ActionCodec& codec,
                              torch::Generator& init_gen, uint64_t noise_seed)
-    : config_(config), actor_(actor), codec_(codec), noise_gen_(make_generator(noise_seed)) {
+    : config_(config),
+      actor_(actor),
+      codec_(codec),
+      noise_gen_(make_generator(noise_seed)),
+      targets_({config.tau, config.target_update_interval}) {
   target_actor_ = MaddpgActor(config_, init_gen);
   critic_ = MaddpgCritic(config_, init_gen);
   target_critic_ = MaddpgCritic(config_, init_gen);
@@ -141,12 +145,8 @@ void MaddpgLearner::train(const EpisodeBatch& b, int64_t episodes, double* metri
   // critic update zeroes them first.
 
   ++updates_;
-  if (config_.tau > 0) {
-    update_targets(false);
-  } else if (episodes - last_target_update_episode_ >= config_.target_update_interval) {
-    update_targets(true);
-    last_target_update_episode_ = episodes;
-  }
+  const TargetSchedule::Update due = targets_.after_update(episodes);
+  if (due != TargetSchedule::Update::None) update_targets(due == TargetSchedule::Update::Hard);
   const double m = mask_sum.item<double>();
   metrics[0] = critic_loss.item<double>();
   metrics[1] = actor_loss.item<double>();
@@ -165,7 +165,7 @@ void MaddpgLearner::save(TorchStateWriter& w, const std::string& p) const {
   critic_opt_->save(w, p + "critic_optimizer");
   w.write_generator(p + "noise_gen", noise_gen_);
   w.write_int(p + "updates", updates_);
-  w.write_int(p + "last_target_update_episode", last_target_update_episode_);
+  targets_.save(w, p + "last_target_update_episode");
 }
 
 void MaddpgLearner::load(TorchStateReader& r, const std::string& p) {
@@ -177,7 +177,7 @@ void MaddpgLearner::load(TorchStateReader& r, const std::string& p) {
   critic_opt_->load(r, p + "critic_optimizer");
   r.read_generator(p + "noise_gen", noise_gen_);
   updates_ = r.read_int(p + "updates");
-  last_target_update_episode_ = r.read_int(p + "last_target_update_episode");
+  targets_.load(r, p + "last_target_update_episode");
 }
 
 }  // namespace marl::maddpg

@@ -27,6 +27,7 @@
 #include "maddpg_networks.h"
 #include "marl/torch/episode_replay_buffer.h"
 #include "marl/torch/flat_optimizer.h"
+#include "marl/torch/target_network.h"
 #include "marl/torch/running_mean_std.h"
 
 namespace marl {
@@ -81,7 +82,7 @@ class MaddpgLearner {
   RunningMeanStd reward_stats_{nullptr};  // defined with standardise_rewards
   torch::Generator noise_gen_;
   int64_t updates_ = 0;
-  int64_t last_target_update_episode_ = 0;
+  TargetSchedule targets_;
 };
 
 }  // namespace marl::maddpg

@@ -5,7 +5,7 @@
 namespace marl::qmix {
 
 QmixLearner::QmixLearner(const LearnerConfig& config, QmixController& controller, torch::Generator& init_gen)
-    : config_(config), controller_(controller) {
+    : config_(config), controller_(controller), targets_({config.tau, config.target_update_interval}) {
   const int64_t n = config_.num_agents;
   target_agent_ = RnnAgent(controller_.agent_config(), init_gen);
   MixerConfig mc = config_.mixing;
@@ -99,12 +99,8 @@ void QmixLearner::train(const EpisodeBatch& b, int64_t episodes, double* metrics
   const double grad_norm = optimizer_->clip_grad_norm(config_.grad_norm_clip).item<double>();
   optimizer_->step();
   ++updates_;
-  if (config_.tau > 0) {
-    update_targets(false);
-  } else if (episodes - last_target_update_episode_ >= config_.target_update_interval) {
-    update_targets(true);
-    last_target_update_episode_ = episodes;
-  }
+  const TargetSchedule::Update due = targets_.after_update(episodes);
+  if (due != TargetSchedule::Update::None) update_targets(due == TargetSchedule::Update::Hard);
   const double m = mask_sum.item<double>();
   metrics[0] = loss.item<double>();
   metrics[1] = td.abs().sum().item<double>() / m;
@@ -121,7 +117,7 @@ void QmixLearner::save(TorchStateWriter& w, const std::string& p) const {
   if (reward_stats_) w.write_module(p + "reward_stats", *reward_stats_);
   optimizer_->save(w, p + "optimizer");
   w.write_int(p + "updates", updates_);
-  w.write_int(p + "last_target_update_episode", last_target_update_episode_);
+  targets_.save(w, p + "last_target_update_episode");
 }
 
 void QmixLearner::load(TorchStateReader& r, const std::string& p) {
@@ -131,7 +127,7 @@ void QmixLearner::load(TorchStateReader& r, const std::string& p) {
   if (reward_stats_) r.read_module(p + "reward_stats", *reward_stats_);
   optimizer_->load(r, p + "optimizer");
   updates_ = r.read_int(p + "updates");
-  last_target_update_episode_ = r.read_int(p + "last_target_update_episode");
+  targets_.load(r, p + "last_target_update_episode");
 }
 
 }  // namespace marl::qmix

@@ -15,6 +15,7 @@
 #include "marl/torch/checkpoint_io.h"
 #include "marl/torch/episode_replay_buffer.h"
 #include "marl/torch/flat_optimizer.h"
+#include "marl/torch/target_network.h"
 #include "marl/torch/rnn_agent.h"
 #include "marl/torch/running_mean_std.h"
 #include "mixers.h"
@@ -56,7 +57,7 @@ class QmixLearner {
   std::vector<torch::Tensor> params_;
   std::unique_ptr<FlatOptimizer> optimizer_;
   int64_t updates_ = 0;
-  int64_t last_target_update_episode_ = 0;
+  TargetSchedule targets_;
 };
 
 }  // namespace marl::qmix

@@ -1,6 +1,7 @@
 #include "marl/torch/target_network.h"
 
 #include "marl/error.h"
+#include "marl/torch/checkpoint_io.h"
 
 namespace marl {
 
@@ -25,5 +26,16 @@ void hard_update(torch::nn::Module& target, const torch::nn::Module& online) {
 void soft_update(torch::nn::Module& target, const torch::nn::Module& online, double tau) {
   for_each_pair(target, online, [tau](torch::Tensor& t, const torch::Tensor& o) { t.mul_(1.0 - tau).add_(o, tau); });
 }
+
+TargetSchedule::Update TargetSchedule::after_update(int64_t episodes) {
+  if (config_.tau > 0) return Update::Soft;
+  if (episodes - last_hard_episode_ < config_.interval_episodes) return Update::None;
+  last_hard_episode_ = episodes;
+  return Update::Hard;
+}
+
+void TargetSchedule::save(TorchStateWriter& w, const std::string& key) const { w.write_int(key, last_hard_episode_); }
+
+void TargetSchedule::load(TorchStateReader& r, const std::string& key) { last_hard_episode_ = r.read_int(key); }
 
 }  // namespace marl

@@ -12,32 +12,16 @@
 #include <vector>
 
 #include "mpe_env.h"
+#include "mpe_test_env.h"
+
+using marl::mpe::testing::Buffers;
 
 namespace {
 
-marl::mpe::MpeEnv make_env(const std::string& scenario,
-                           std::map<std::string, marl::ParamValue> overrides = {}) {
-  overrides["scenario"] = scenario;
+marl::mpe::MpeEnv make_env(const std::string& scenario, std::map<std::string, marl::ParamValue> overrides = {}) {
   overrides["continuous_actions"] = true;
-  return marl::mpe::MpeEnv(marl::Params::defaults(marl::mpe::mpe_params(), overrides));
+  return marl::mpe::testing::make_env(scenario, overrides);
 }
-
-struct Buffers {
-  explicit Buffers(const marl::EnvSpec& spec)
-      : width(spec.max_obs_size()),
-        obs(static_cast<size_t>(spec.num_agents() * width), 0.0f),
-        state(static_cast<size_t>(spec.state_size()), 0.0f),
-        reward(static_cast<size_t>(spec.num_agents()), 0.0f) {
-    out.obs = obs.data();
-    out.obs_stride = width;
-    out.state = state.data();
-    out.reward = reward.data();
-  }
-  const float* agent_obs(int i) const { return obs.data() + i * width; }
-  int64_t width;
-  std::vector<float> obs, state, reward;
-  marl::StepOutput out;
-};
 
 // One row of `dim` floats per agent, as the core lays box actions out.
 marl::StepStatus step_all(marl::mpe::MpeEnv& env, Buffers& buf,
@@ -130,8 +114,8 @@ TEST_CASE("mpe continuous force: float32 differences of the push components time
     CHECK(w.agent(0).vel[0] == (3.0 / 1.0) * 0.1);
     CHECK(w.agent(3).vel[1] == (-2.0 / 1.0) * 0.1);
     // Opposite pushes cancel to exactly +0.0 (the sign of zero reaches the obs).
-    CHECK(bits(buf.agent_obs(1)[0]) == bits(0.0f));
-    CHECK(bits(buf.agent_obs(2)[1]) == bits(0.0f));
+    CHECK(bits(buf.row(1)[0]) == bits(0.0f));
+    CHECK(bits(buf.row(2)[1]) == bits(0.0f));
   }
 }
 
@@ -154,9 +138,9 @@ TEST_CASE("mpe continuous message: simple_reference sends a[5..14] as given, cli
   for (int d = 0; d < 10; ++d) {
     INFO("comm component " << d);
     // -0.0 becomes +0.0 in the comm state, as numpy's `c + 0.0` does.
-    CHECK(bits(buf.agent_obs(1)[11 + d]) == bits(expected[d]));
+    CHECK(bits(buf.row(1)[11 + d]) == bits(expected[d]));
     CHECK(w.props(0).comm[d] == static_cast<double>(expected[d]));
-    CHECK(buf.agent_obs(0)[11 + d] == (d == 3 ? 0.75f : 0.0f));
+    CHECK(buf.row(0)[11 + d] == (d == 3 ? 0.75f : 0.0f));
   }
   CHECK_FALSE(std::signbit(w.props(0).comm[5]));
 }
@@ -170,6 +154,6 @@ TEST_CASE("mpe continuous: silent agents ignore message components and keep zero
     step_all(env, buf, {{1, 1, 1, 1, 1}, {0.2f, 0.9f, 0.1f, 0.4f, 0.6f}, {0, 0, 0, 0, 0}});
   for (int i = 0; i < 3; ++i) {
     for (int d = 0; d < 2; ++d) CHECK(env.world().props(i).comm[d] == 0.0);
-    for (int k = 14; k < 18; ++k) CHECK(bits(buf.agent_obs(i)[k]) == bits(0.0f));
+    for (int k = 14; k < 18; ++k) CHECK(bits(buf.row(i)[k]) == bits(0.0f));
   }
 }

@@ -9,34 +9,12 @@
 
 #include "marl/error.h"
 #include "mpe_env.h"
+#include "mpe_test_env.h"
+
+using marl::mpe::testing::Buffers;
+using marl::mpe::testing::make_env;
 
 namespace {
-
-marl::mpe::MpeEnv make_env(const std::string& scenario,
-                           std::map<std::string, marl::ParamValue> overrides = {}) {
-  overrides["scenario"] = scenario;
-  return marl::mpe::MpeEnv(marl::Params::defaults(marl::mpe::mpe_params(), overrides));
-}
-
-struct Buffers {
-  explicit Buffers(const marl::EnvSpec& spec)
-      : width(spec.max_obs_size()),
-        obs(static_cast<size_t>(spec.num_agents() * width), 0.0f),
-        state(static_cast<size_t>(spec.state_size()), 0.0f),
-        reward(static_cast<size_t>(spec.num_agents()), 0.0f) {
-    out.obs = obs.data();
-    out.obs_stride = width;
-    out.state = state.data();
-    out.reward = reward.data();
-  }
-  std::vector<float> agent_obs(const marl::EnvSpec& spec, int i) const {
-    const float* p = obs.data() + i * width;
-    return std::vector<float>(p, p + spec.agents[static_cast<size_t>(i)].obs_size());
-  }
-  int64_t width;
-  std::vector<float> obs, state, reward;
-  marl::StepOutput out;
-};
 
 marl::StepStatus step_all(marl::mpe::MpeEnv& env, Buffers& buf, std::vector<int64_t> actions) {
   marl::ActionInput input;
