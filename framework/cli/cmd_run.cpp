@@ -1,4 +1,7 @@
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <iomanip>
@@ -25,11 +28,15 @@ struct RunArgs {
   bool no_hints = false;
 };
 
+// Time to the millisecond and the process id: runs started in the same
+// second (a shell loop over seeds) get different default folders.
 std::string timestamp() {
-  const std::time_t now = std::time(nullptr);
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y%m%d-%H%M%S", std::localtime(&now));
-  return buffer;
+  std::strftime(buffer, sizeof buffer, "%Y%m%d-%H%M%S", std::localtime(&seconds));
+  return fmt::format("{}.{:03d}-{}", buffer, static_cast<int>(ms), static_cast<long>(::getpid()));
 }
 
 // A mean return per agent, or one per team when the env has several (their

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "marl/error.h"
 #include "marl/host/experiment.h"
 
 namespace marl::cli {
@@ -13,18 +14,27 @@ struct ValidateArgs {
   bool print = false;
 };
 
+// Every file is checked, so one call reports every bad file (exit 2 if any).
 int validate(const ValidateArgs& args, const GlobalOptions& global) {
   const PluginRegistry registry = global.registry();
+  int bad = 0;
   for (const auto& file : args.files) {
-    const Experiment experiment = Experiment::load(file, args.sets, registry);
-    // Creating one env also checks the env's own constraints on its params.
-    const EnvSpec spec = experiment.env_factory()()->spec();
-    std::cout << file << ": ok (env '" << experiment.config.env_plugin << "' with " << spec.num_agents()
-              << " agents, algorithm '" << experiment.config.algorithm_plugin << "', "
-              << experiment.config.run.get_int("env_steps") << " env steps)\n";
-    if (args.print) std::cout << experiment.config_toml(experiment.seeds().front());
+    try {
+      const Experiment experiment = Experiment::load(file, args.sets, registry);
+      // Creating one env also checks the env's own constraints on its params.
+      const EnvSpec spec = experiment.env_factory()()->spec();
+      std::cout << file << ": ok (env '" << experiment.config.env_plugin << "' with " << spec.num_agents()
+                << " agents, algorithm '" << experiment.config.algorithm_plugin << "', "
+                << experiment.config.run.get_int("env_steps") << " env steps)\n";
+      if (args.print) std::cout << experiment.config_toml(experiment.seeds().front());
+    } catch (const Error& e) {
+      std::cout.flush();
+      std::cerr << "error: " << e.what() << '\n';
+      ++bad;
+    }
   }
-  return 0;
+  if (bad > 0 && args.files.size() > 1) std::cerr << bad << " of " << args.files.size() << " files are invalid\n";
+  return bad > 0 ? 2 : 0;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // marl: run, evaluate and inspect multi-agent RL experiments.
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.h"
@@ -11,6 +12,12 @@ namespace marl::cli {
 
 PluginRegistry GlobalOptions::registry() const {
   std::vector<std::filesystem::path> extra(plugin_dirs.begin(), plugin_dirs.end());
+  for (const auto& dir : extra) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+      throw Error("--plugin-dir " + dir.string() + ": no such folder (it should hold libmarl_*.so plugin files)");
+    }
+  }
   return PluginRegistry(PluginRegistry::default_search_path(extra));
 }
 

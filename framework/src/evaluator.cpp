@@ -59,7 +59,7 @@ EpisodeStats evaluate(const VectorEnv::EnvFactory& make_env, Algorithm& algorith
   LoopOptions loop;
   loop.mode = ActMode::Greedy;
   LoopHooks hooks;
-  hooks.stop = [&] { return stats.count() >= options.episodes; };
+  hooks.stop = [&] { return stats.count() >= options.episodes || (options.should_stop && options.should_stop()); };
   // Ended episodes are counted in env order, so the set evaluated does not
   // depend on timing.
   std::string returns_text;  // env 0's last finished episode

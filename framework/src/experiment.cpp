@@ -1,5 +1,7 @@
 #include "marl/host/experiment.h"
 
+#include <cctype>
+
 #include "marl/error.h"
 #include "marl/rng.h"
 #include "marl/host/thread_pool.h"
@@ -25,7 +27,13 @@ Experiment Experiment::load(const std::filesystem::path& file,
     }
   }
   experiment.name = experiment.config.run.get_string("name");
-  if (experiment.name.empty()) experiment.name = file.stem().string();
+  if (experiment.name.empty()) {
+    // The file's stem, made safe as a folder name (run.name itself is validated).
+    experiment.name = file.stem().string();
+    for (char& c : experiment.name) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+    }
+  }
   return experiment;
 }
 

@@ -2,6 +2,7 @@
 
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "config_tree.h"
@@ -266,6 +267,23 @@ ExperimentDocument::Resolved ExperimentDocument::resolve(const ParamSpecList& en
   resolved.env_plugin = env_plugin();
   resolved.algorithm_plugin = algorithm_plugin();
   resolved.run = resolve_section(tree, {"run", "in [run]", false, &run_param_specs()});
+  // The name becomes a folder name under runs/: no path separators, no "..".
+  const std::string& name = resolved.run.get_string("name");
+  const bool safe_name = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+  if (!safe_name || name == "." || name == "..") {
+    throw ConfigError(tree.location_of({"run", "name"}) + ": key 'run.name' must hold only letters, digits, '-', '_' "
+                      "and '.' (it names the run's folder under runs/), got \"" + name + "\"");
+  }
+  // Each seed is one run folder (seed_<n>): a repeated one would run twice into the same place.
+  const std::vector<int64_t>& seeds = resolved.run.get_int_list("seeds");
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    if (std::find(seeds.begin(), seeds.begin() + static_cast<std::ptrdiff_t>(i), seeds[i]) != seeds.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw ConfigError(tree.location_of({"run", "seeds"}) + ": key 'run.seeds' lists seed " + std::to_string(seeds[i]) +
+                        " more than once; each seed is one run (folder seed_<n>)");
+    }
+  }
   resolved.env = resolve_section(
       tree, {"env", "for env plugin '" + resolved.env_plugin + "'", true, &env_specs});
   resolved.algorithm = resolve_section(

@@ -194,7 +194,7 @@ std::string ParamSpec::expected() const {
   switch (type) {
     case ParamType::Bool: return "a boolean (true or false)";
     case ParamType::Int: return range.empty() ? "an integer" : "an integer " + range;
-    case ParamType::Float: return range.empty() ? "a float" : "a float " + range;
+    case ParamType::Float: return range.empty() ? "a finite float" : "a float " + range;
     case ParamType::String: {
       if (choices.empty()) return "a string";
       std::string text = "one of ";
@@ -207,7 +207,7 @@ std::string ParamSpec::expected() const {
     case ParamType::IntList:
       return range.empty() ? "a list of integers" : "a list of integers, each " + range;
     case ParamType::FloatList:
-      return range.empty() ? "a list of floats" : "a list of floats, each " + range;
+      return range.empty() ? "a list of finite floats" : "a list of floats, each " + range;
     case ParamType::StringList: {
       if (choices.empty()) return "a list of distinct non-empty strings, e.g. [\"a\", \"b\"]";
       std::string text = "a list of distinct strings, each one of ";
@@ -230,7 +230,9 @@ std::string ParamSpec::check(const ParamValue& value) const {
       break;
     case ParamType::Float:
       // An integer is a fine float ("lr = 1"); the config layer converts it.
-      if (const auto* d = std::get_if<double>(&value)) ok = in_range(*d, min, max);
+      // nan and inf never are: no parameter means them, and they surface
+      // only later, as a failed update deep inside LibTorch.
+      if (const auto* d = std::get_if<double>(&value)) ok = std::isfinite(*d) && in_range(*d, min, max);
       if (const auto* i = std::get_if<int64_t>(&value)) ok = in_range(static_cast<double>(*i), min, max);
       break;
     case ParamType::String:
@@ -248,7 +250,7 @@ std::string ParamSpec::check(const ParamValue& value) const {
     case ParamType::FloatList:
       if (const auto* list = std::get_if<std::vector<double>>(&value)) {
         ok = true;
-        for (double v : *list) ok = ok && in_range(v, min, max);
+        for (double v : *list) ok = ok && std::isfinite(v) && in_range(v, min, max);
       }
       if (const auto* list = std::get_if<std::vector<int64_t>>(&value)) {
         ok = true;

@@ -18,6 +18,7 @@
 #include "marl/host/progress.h"
 #include "marl/host/run_loop.h"
 #include "marl/host/run_status.h"
+#include "run_dir_lock.h"
 
 namespace marl {
 
@@ -29,29 +30,16 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-void prepare_run_dir(const std::filesystem::path& dir) {
-  std::error_code ec;
-  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
-    throw Error("run directory " + dir.string() +
-                " already exists and is not empty; pass another --out or remove it");
-  }
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error("cannot create run directory " + dir.string() + ": " + ec.message());
-}
-
-// Plays `options.episodes` greedy episodes and writes their means to `file`
-// with the metrics.csv writer (what eval.csv and eval_baseline.csv hold):
-// env_steps (of training so far), episodes, then the episode statistics.
-EpisodeStats evaluate_to_csv(const Experiment& experiment, Algorithm& algorithm, const EvalOptions& options,
-                             uint64_t env_steps, const std::filesystem::path& file) {
-  EpisodeStats result = evaluate(experiment.env_factory(), algorithm, options);
+// Writes an evaluation's means to `file` with the metrics.csv writer (what
+// eval.csv and eval_baseline.csv hold): env_steps (of training so far),
+// episodes, then the episode statistics.
+void write_eval_csv(const EpisodeStats& result, uint64_t env_steps, const std::filesystem::path& file) {
   std::vector<std::string> columns = {"env_steps", "episodes"};
   std::vector<double> row = {static_cast<double>(env_steps), static_cast<double>(result.count())};
   for (const auto& name : result.column_names()) columns.push_back(name);
   for (double v : result.column_values()) row.push_back(v);
   MetricsCsv csv(file, columns);
   csv.append(row);
-  return result;
 }
 
 std::vector<double> team_returns(const EpisodeStats& stats, const EnvSpec& spec) {
@@ -105,7 +93,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
         experiment.baseline_context(envs.spec(), eval.num_envs, options.seed));
   }
 
-  prepare_run_dir(options.run_dir);
+  const RunDirLock run_dir_lock(options.run_dir);  // created atomically, held until the run returns
   write_file_atomic(options.run_dir / "config.toml", experiment.config_toml(options.seed));
   RunStatus status;
   status.experiment = experiment.name;
@@ -207,22 +195,35 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     summary.wall_seconds = seconds_since(start);
     summary.steps_per_second = summary.wall_seconds > 0 ? summary.env_steps / summary.wall_seconds : 0;
 
+    // A signal during the final evaluation stops it: the run is then
+    // "interrupted" and its partial evaluation is not written.
+    eval.should_stop = [] { return InterruptGuard::requested(); };
+    const auto evaluation_interrupted = [&] {
+      if (!InterruptGuard::requested()) return false;
+      summary.interrupted = true;
+      logger().warn("interrupted during the final evaluation: eval.csv not written");
+      return true;
+    };
     if (eval_episodes > 0 && !summary.interrupted) {
-      const EpisodeStats result =
-          evaluate_to_csv(experiment, *algorithm, eval, summary.env_steps, options.run_dir / "eval.csv");
-      summary.eval_episodes = result.count();
-      summary.eval_return = result.mean_return();
-      summary.eval_team_returns = team_returns(result, envs.spec());
-      logger().info("greedy evaluation over {} episodes: mean return {}", result.count(),
-                    MetricsCsv::format(result.mean_return()));
-      if (baseline) {
-        const EpisodeStats base =
-            evaluate_to_csv(experiment, *baseline, eval, summary.env_steps, options.run_dir / "eval_baseline.csv");
-        summary.baseline_return = base.mean_return();
-        summary.baseline_team_returns = team_returns(base, envs.spec());
-        logger().info("baseline '{}' on the same {} episodes: mean return {}",
-                      experiment.config.run.get_string("eval_baseline"), base.count(),
-                      MetricsCsv::format(base.mean_return()));
+      const EpisodeStats result = evaluate(experiment.env_factory(), *algorithm, eval);
+      if (!evaluation_interrupted()) {
+        write_eval_csv(result, summary.env_steps, options.run_dir / "eval.csv");
+        summary.eval_episodes = result.count();
+        summary.eval_return = result.mean_return();
+        summary.eval_team_returns = team_returns(result, envs.spec());
+        logger().info("greedy evaluation over {} episodes: mean return {}", result.count(),
+                      MetricsCsv::format(result.mean_return()));
+      }
+      if (baseline && !summary.interrupted) {
+        const EpisodeStats base = evaluate(experiment.env_factory(), *baseline, eval);
+        if (!evaluation_interrupted()) {
+          write_eval_csv(base, summary.env_steps, options.run_dir / "eval_baseline.csv");
+          summary.baseline_return = base.mean_return();
+          summary.baseline_team_returns = team_returns(base, envs.spec());
+          logger().info("baseline '{}' on the same {} episodes: mean return {}",
+                        experiment.config.run.get_string("eval_baseline"), base.count(),
+                        MetricsCsv::format(base.mean_return()));
+        }
       }
     }
   } catch (const std::exception& e) {

@@ -3,7 +3,9 @@
 // could pass for a finished run.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "cli_runner.h"
 #include "marl/host/run_status.h"
@@ -129,6 +131,63 @@ TEST_CASE("a run never writes into a non-empty directory", "[cli][errors]") {
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.output, Catch::Contains("not empty"));
   CHECK_FALSE(fs::exists(dir / "run.json"));
+}
+
+TEST_CASE("two runs started together into one folder: one runs, the other is refused", "[cli][errors]") {
+  const fs::path dir = marl::testing::scratch_dir("together");
+  const fs::path out = dir / "run";
+  const std::string run = std::string(MARL_CLI_PATH) +
+                          " run --no-progress --no-hints experiments/matrix/two_step_random.toml --set "
+                          "run.env_steps=20000 --out " + out.string();
+  // Both start at once; each prints its exit code.
+  const auto result = run_cli("--version >/dev/null; (" + run + " > " + (dir / "a.txt").string() +
+                              " 2>&1; echo a=$?) & (" + run + " > " + (dir / "b.txt").string() +
+                              " 2>&1; echo b=$?) & wait");
+  INFO(result.output);
+  const bool a_ok = result.output.find("a=0") != std::string::npos;
+  const bool b_ok = result.output.find("b=0") != std::string::npos;
+  CHECK(a_ok != b_ok);  // exactly one ran
+  CHECK((result.output.find("a=2") != std::string::npos || result.output.find("b=2") != std::string::npos));
+  CHECK(marl::read_run_status_field(out, "status") == "completed");
+  // Its metrics.csv is one run's: a header and whole rows of the same width.
+  std::ifstream csv(out / "metrics.csv");
+  std::string header, line;
+  std::getline(csv, header);
+  const auto width = std::count(header.begin(), header.end(), ',');
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    CHECK(std::count(line.begin(), line.end(), ',') == width);
+    ++rows;
+  }
+  CHECK(rows == 100);  // 20000 steps, a row every 200
+}
+
+TEST_CASE("default run folders of runs started in the same second differ", "[cli][errors]") {
+  const fs::path dir = marl::testing::scratch_dir("same_second");
+  marl::testing::write_text(dir, "x.toml",
+                            "[run]\nenv_steps = 200\n[env]\nplugin = \"matrix_games\"\n[algorithm]\nplugin = \"random\"\n");
+  const std::string run = "cd " + dir.string() + " && " + std::string(MARL_CLI_PATH) + " run --no-progress --no-hints x.toml";
+  const auto result = run_cli("--version >/dev/null; (" + run + ") & (" + run + ") & wait");
+  INFO(result.output);
+  int folders = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "runs")) folders += entry.is_directory();
+  CHECK(folders == 2);
+}
+
+TEST_CASE("validate reports every bad file, and a missing --plugin-dir is an error", "[cli][errors]") {
+  const fs::path dir = marl::testing::scratch_dir("validate_all");
+  const fs::path bad1 = marl::testing::write_text(dir, "bad1.toml", "[run]\nenv_steps = = 3\n");
+  const fs::path bad2 = marl::testing::write_text(dir, "bad2.toml", kRandomTwoStep + "[run]\n");
+  const auto result = run_cli("validate " + bad1.string() + " experiments/matrix/two_step_random.toml " + bad2.string());
+  INFO(result.output);
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.output, Catch::Contains("bad1.toml:2"));
+  CHECK_THAT(result.output, Catch::Contains("two_step_random.toml: ok"));
+  CHECK_THAT(result.output, Catch::Contains("bad2.toml"));
+  CHECK_THAT(result.output, Catch::Contains("2 of 3 files are invalid"));
+  const auto missing = run_cli("--plugin-dir /no/such/folder list");
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.output, Catch::Contains("--plugin-dir /no/such/folder: no such folder"));
 }
 
 TEST_CASE("eval of a folder that is not a run is a clear error", "[cli][errors]") {

@@ -162,6 +162,27 @@ TEST_CASE("a terminated run keeps its metrics and a usable checkpoint", "[cli]")
   CHECK(eval.exit_code == 0);
 }
 
+// A signal during the final evaluation stops it (no eval.csv, "interrupted");
+// a second Ctrl-C right after the first does not kill the run mid-write.
+TEST_CASE("Ctrl-C during the final evaluation stops it; a second one does not cut the run short", "[cli]") {
+  const fs::path dir = marl::testing::scratch_dir("interrupt_eval") / "run";
+  const std::string checkpoint = (dir / "checkpoint.bin").string();
+  // Training is short; the final evaluation (20M episodes) would take hours.
+  const auto result = run_cli(quiet_run(kTwoStep + " --set run.env_steps=400 --set run.eval_episodes=20000000 --out " +
+                                        dir.string()) +
+                              " & pid=$!; for i in $(seq 1 300); do [ -f " + checkpoint +
+                              " ] && break; sleep 0.1; done; sleep 0.5; kill -INT $pid; kill -INT $pid;"
+                              " wait $pid; echo \"exit=$?\"");
+  INFO(result.output);
+  CHECK_THAT(result.output, Catch::Contains("exit=130"));
+  CHECK(marl::read_run_status_field(dir, "status") == "interrupted");
+  CHECK(fs::exists(dir / "checkpoint.bin"));
+  CHECK_FALSE(fs::exists(dir / "eval.csv"));
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    CHECK(entry.path().filename().string().find(".tmp") == std::string::npos);  // no half-written file left
+  }
+}
+
 TEST_CASE("eval_baseline plays the same evaluation episodes and the run ends with a summary",
           "[cli]") {
   const fs::path dir = marl::testing::scratch_dir("baseline") / "run";

@@ -136,6 +136,28 @@ TEST_CASE("a value of the wrong type names the key, what was expected and what w
              Catch::Contains("got an integer 64"));
 }
 
+TEST_CASE("nan and inf are refused for every float, bounded or not", "[config]") {
+  CHECK_THAT(resolve_error(std::string(kMinimal) + "weights = [0.5, nan]\n"),
+             Catch::EndsWith("key 'algorithm.weights' expects a list of finite floats, got [0.5, nan]"));
+  CHECK_THAT(resolve_error(std::string(kMinimal) + "weights = [inf]\n"), Catch::Contains("got [inf]"));
+  CHECK_THAT(resolve_error(std::string(kMinimal) + "gamma = nan\n"),
+             Catch::EndsWith("key 'algorithm.gamma' expects a float in [0, 1], got nan"));
+}
+
+TEST_CASE("run.name must be a plain folder name", "[config]") {
+  CHECK_THAT(resolve_error(std::string(kMinimal) + "[run]\nname = \"../../x\"\n"),
+             Catch::Contains("key 'run.name' must hold only letters, digits, '-', '_' and '.'"));
+  CHECK_THAT(resolve_error(std::string(kMinimal) + "[run]\nname = \"a\\nb\"\n"), Catch::Contains("run.name"));
+  CHECK_THAT(resolve_error(std::string(kMinimal) + "[run]\nname = \"..\"\n"), Catch::Contains("run.name"));
+  CHECK(resolve(std::string(kMinimal) + "[run]\nname = \"spread-v3_seed.1\"\n").run.get_string("name") ==
+        "spread-v3_seed.1");
+}
+
+TEST_CASE("a repeated seed in run.seeds is refused", "[config]") {
+  CHECK(resolve_error(std::string(kMinimal) + "[run]\nseeds = [1, 2, 1]\n") ==
+        "exp.toml:6:9: key 'run.seeds' lists seed 1 more than once; each seed is one run (folder seed_<n>)");
+}
+
 TEST_CASE("a value out of range names the range and the value", "[config]") {
   CHECK(resolve_error(std::string(kMinimal) + "[run]\nnum_envs = 0\n") ==
         "exp.toml:6:12: key 'run.num_envs' expects an integer in [1, 65536], got 0");
@@ -181,13 +203,13 @@ TEST_CASE("[env] and [algorithm] must name their plugin", "[config]") {
 
 TEST_CASE("overrides (--set) parse TOML values, or take the text as a string", "[config][set]") {
   const auto resolved = resolve(kMinimal, {"run.seed=7", "env.game=nonmonotonic", "algorithm.layers=[8, 8]",
-                                           "algorithm.lr = 0.5", "run.name=\"quoted name\"",
+                                           "algorithm.lr = 0.5", "run.name=\"quoted-name\"",
                                            "env.shaped=true"});
   CHECK(resolved.run.get_int("seed") == 7);
   CHECK(resolved.env.get_string("game") == "nonmonotonic");
   CHECK(resolved.algorithm.get_int_list("layers") == std::vector<int64_t>{8, 8});
   CHECK(resolved.algorithm.get_double("lr") == 0.5);
-  CHECK(resolved.run.get_string("name") == "quoted name");
+  CHECK(resolved.run.get_string("name") == "quoted-name");
   CHECK(resolved.env.get_bool("shaped"));
 
   // Later overrides win, and an override can create a table or switch the plugin.

@@ -48,7 +48,7 @@ TEST_CASE("expected() describes the accepted values in words", "[params]") {
   CHECK(ParamSpec::real("lr", 0.1, "").range(0, 1).expected() == "a float in [0, 1]");
   CHECK(ParamSpec::real("lr", 0.1, "").range(0.5, std::nullopt).expected() == "a float >= 0.5");
   CHECK(ParamSpec::real("eps", 0.1, "").range(1e-8, std::nullopt).expected() == "a float >= 1e-08");
-  CHECK(ParamSpec::real("lr", 0.1, "").expected() == "a float");
+  CHECK(ParamSpec::real("lr", 0.1, "").expected() == "a finite float");
   CHECK(ParamSpec::choice("game", "two_step", {"two_step", "nonmonotonic"}, "").expected() ==
         "one of \"two_step\", \"nonmonotonic\"");
   CHECK(ParamSpec::string("tag", "", "").expected() == "a string");
@@ -74,7 +74,9 @@ TEST_CASE("check() accepts values of the right type inside the range", "[params]
   CHECK_FALSE(lr.check(1.0000001).empty());
   CHECK_FALSE(lr.check(std::nan("")).empty());
   CHECK_FALSE(lr.check(std::string("0.1")).empty());
-  CHECK(ParamSpec::real("x", 0, "").check(std::numeric_limits<double>::infinity()).empty());
+  // nan and inf are refused even without a range: no parameter means them.
+  CHECK_FALSE(ParamSpec::real("x", 0, "").check(std::numeric_limits<double>::infinity()).empty());
+  CHECK_FALSE(ParamSpec::real("x", 0, "").check(std::nan("")).empty());
 
   const ParamSpec game = ParamSpec::choice("game", "a", {"a", "b"}, "");
   CHECK(game.check(std::string("b")).empty());

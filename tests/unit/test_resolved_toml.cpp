@@ -35,12 +35,12 @@ ExperimentDocument::Resolved resolve(const std::string& text, const std::string&
 TEST_CASE("resolved_to_toml reads back to identical values", "[config][resolved]") {
   const std::string experiment =
       "[run]\n"
-      "name = 'tricky \"name\" \\ with\ttab'\n"
+      "name = 'tricky.name-1'\n"
       "seeds = [3, 1, 2]\n"
       "[env]\n"
       "plugin = \"matrix_games\"\n"
       "game = \"nonmonotonic\"\n"
-      "label = \"line one\\nline two \\u00e9\"\n"
+      "label = \"line one\\nline two \\u00e9 \\\"q\\\" \\\\ with\\ttab\"\n"
       "[algorithm]\n"
       "plugin = \"random\"\n"
       "lr = 0.1\n"
@@ -60,8 +60,8 @@ TEST_CASE("resolved_to_toml reads back to identical values", "[config][resolved]
   CHECK(second.algorithm.get_double("gamma") == 1.0 / 3.0);
   CHECK(second.algorithm.get_double_list("weights").at(1) == 5e-324);
   CHECK(second.algorithm.get_double_list("weights").at(6) == 7.0);
-  CHECK(second.env.get_string("label") == "line one\nline two \xc3\xa9");
-  CHECK(second.run.get_string("name") == "tricky \"name\" \\ with\ttab");
+  CHECK(second.env.get_string("label") == "line one\nline two \xc3\xa9 \"q\" \\ with\ttab");
+  CHECK(second.run.get_string("name") == "tricky.name-1");
   CHECK(second.run.values().size() == marl::run_param_specs().size());
 }
 

@@ -3,6 +3,8 @@
 // ([run].eval_episodes) and by `marl eval`.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <iosfwd>
 
@@ -18,6 +20,9 @@ struct EvalOptions {
   uint64_t seed = 0;        // env seeds derive from it (SeedStream::Eval)
   std::ostream* render = nullptr;  // print env 0's render() every step
   std::string env_name = "env";
+  // Checked between steps: true stops early (the result then holds fewer
+  // than `episodes` episodes), e.g. on Ctrl-C.
+  std::function<bool()> should_stop;
 };
 
 EpisodeStats evaluate(const VectorEnv::EnvFactory& make_env, Algorithm& algorithm,

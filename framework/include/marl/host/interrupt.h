@@ -3,8 +3,10 @@
 // Why: a long run stopped by its user (or a cluster's time limit) must not
 // lose what it learned. While an InterruptGuard lives, the first SIGINT or
 // SIGTERM only sets a flag; the trainer sees it between steps, writes the last
-// metrics row and a checkpoint, and marks the run "interrupted". A second
-// signal ends the process at once (default action).
+// metrics row and a checkpoint, skips (or stops) the final evaluation, and
+// marks the run "interrupted". A second signal changes nothing (it must not
+// cut the last writes short); a third ends the process at once (default
+// action), for a stop that hangs.
 //
 // Contract: one guard at a time per process (nested guards share the flag);
 // the previous handlers are restored when the outermost guard is destroyed.

@@ -1,0 +1,34 @@
+// A run directory claimed by one process for its whole life.
+//
+// Why: two `marl run` started together (two seeds from a shell loop) once got
+// the same folder and wrote interleaved rows into one metrics.csv. Checking
+// "does it exist?" and then creating it is a race; here the folder is created
+// with one mkdir (an existing empty folder is accepted), and an exclusive
+// flock on <dir>/.lock is taken before anything is written. The kernel drops
+// the lock when the process ends, however it ends, so a folder is never held
+// by a dead run. The lock file names the holder (pid and host) for the error
+// another process gets.
+//
+// Contract: the constructor throws marl::Error naming the folder when it
+// cannot be created, is locked by another process, or holds anything but
+// the lock file. The destructor releases the lock.
+#pragma once
+
+#include <filesystem>
+
+namespace marl {
+
+class RunDirLock {
+ public:
+  explicit RunDirLock(const std::filesystem::path& dir);
+  ~RunDirLock();
+  RunDirLock(const RunDirLock&) = delete;
+  RunDirLock& operator=(const RunDirLock&) = delete;
+
+  static constexpr const char* kFileName = ".lock";
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace marl
