@@ -1,6 +1,8 @@
 #include "marl/checkpoint.h"
 
+#include <charconv>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -12,6 +14,12 @@ namespace marl {
 
 namespace {
 constexpr const char* kMagic = "MARL-CHECKPOINT 1";
+
+uint64_t fnv1a64(const std::string& bytes) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ULL;
+  return hash;
+}
 
 CheckpointHeader parse_header(std::istream& in, const std::filesystem::path& path) {
   std::string line;
@@ -29,27 +37,55 @@ CheckpointHeader parse_header(std::istream& in, const std::filesystem::path& pat
   header.algorithm = fields["algorithm"];
   header.algorithm_version = fields["algorithm_version"];
   header.env = fields["env"];
-  try {
-    header.env_steps = std::stoull(fields.count("env_steps") ? fields["env_steps"] : "0");
-    header.seed = std::stoull(fields.count("seed") ? fields["seed"] : "0");
-  } catch (const std::exception&) {
-    throw Error(path.string() + ": malformed checkpoint header (env_steps/seed are not numbers)");
-  }
+  // Digits only: std::stoull would take "-40" as 2^64 - 40.
+  const auto number = [&](const char* key) -> uint64_t {
+    const std::string text = fields.count(key) ? fields[key] : "0";
+    uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      throw Error(path.string() + ": malformed checkpoint header: " + key + "=" + text + " is not a non-negative integer");
+    }
+    return value;
+  };
+  header.env_steps = number("env_steps");
+  header.seed = number("seed");
   if (header.algorithm.empty()) throw Error(path.string() + ": checkpoint header names no algorithm");
+  // The payload's size and checksum (checkpoints written before they were
+  // recorded have neither and are read unchecked).
+  if (fields.count("payload_bytes") && fields.count("payload_fnv1a64")) {
+    const uint64_t bytes = number("payload_bytes");
+    const uint64_t checksum = number("payload_fnv1a64");
+    const std::streampos start = in.tellg();
+    std::string payload((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (payload.size() != bytes) {
+      throw Error(path.string() + ": the checkpoint is truncated or padded (" + std::to_string(payload.size()) +
+                  " bytes of state, the header says " + std::to_string(bytes) + ")");
+    }
+    if (fnv1a64(payload) != checksum) {
+      throw Error(path.string() + ": the checkpoint's state does not match its checksum (the file is corrupted)");
+    }
+    in.clear();
+    in.seekg(start);
+  }
   return header;
 }
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header,
                      const Algorithm& algorithm) {
+  std::ostringstream state;
+  algorithm.save(state);
+  const std::string payload = state.str();
   write_file_atomic(path, [&](std::ostream& out) {
     out << kMagic << '\n'
         << "algorithm=" << header.algorithm << '\n'
         << "algorithm_version=" << header.algorithm_version << '\n'
         << "env=" << header.env << '\n'
         << "env_steps=" << header.env_steps << '\n'
-        << "seed=" << header.seed << "\n\n";
-    algorithm.save(out);
+        << "seed=" << header.seed << '\n'
+        << "payload_bytes=" << payload.size() << '\n'
+        << "payload_fnv1a64=" << fnv1a64(payload) << "\n\n";
+    out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
   });
 }
 

@@ -51,6 +51,12 @@ void copy_subtree(const LocationMap& from, const KeyPath& path, LocationMap& to)
   }
 }
 
+// Deeper keys than any experiment needs ([run], [env], [algorithm] hold
+// plain values) are refused before their bookkeeping, which records every
+// node's full path, grows with the square of the depth (a 16 KB dotted key of
+// 8000 parts took 2 GB).
+constexpr size_t kMaxKeyDepth = 32;
+
 // Values inside arrays are not recorded: errors about them point at the array.
 void record_locations(const toml::table& table, const KeyPath& prefix, const std::string& file,
                       const std::string& inherited, LocationMap& locations) {
@@ -59,6 +65,11 @@ void record_locations(const toml::table& table, const KeyPath& prefix, const std
     path.emplace_back(key.str());
     const std::string location =
         node.source().begin.line > 0 ? format_location(file, node.source()) : inherited;
+    if (path.size() > kMaxKeyDepth) {
+      throw ConfigError(location + ": keys nested more than " + std::to_string(kMaxKeyDepth) +
+                        " levels deep (from '" + path.front() + "'); an experiment file holds [run], [env] and "
+                        "[algorithm] tables of plain values");
+    }
     locations[path] = location;
     if (const auto* child = node.as_table()) record_locations(*child, path, file, location, locations);
   }
@@ -125,6 +136,10 @@ Layer read_layer(const std::string& text, const std::string& shown, ExtendsChain
   const fs::path target = fs::path(shown).parent_path() / extends->as_string()->get();
   const std::string target_shown = target.lexically_normal().string();
   std::error_code ec;
+  if (fs::is_directory(target, ec)) {
+    throw ConfigError(where + ": " + shown + " extends '" + target_shown +
+                      "', which is a folder; 'extends' names an experiment file (.toml)");
+  }
   if (!fs::is_regular_file(target, ec)) {
     throw ConfigError(where + ": " + shown + " extends '" + target_shown +
                       "', which does not exist (the path is relative to the folder of " + shown + ")");
@@ -219,6 +234,10 @@ void apply_override(ConfigTree& tree, const std::string& argument) {
   std::stringstream parts(key_text);
   for (std::string part; std::getline(parts, part, '.');) path.push_back(trim(part));
   if (!key_text.empty() && key_text.back() == '.') path.emplace_back();
+  if (path.size() > kMaxKeyDepth) {
+    throw ConfigError(where + ": a key of more than " + std::to_string(kMaxKeyDepth) +
+                      " parts; experiment keys are table.key (e.g. run.seed)");
+  }
   bool empty_part = path.empty();
   for (const auto& part : path) empty_part = empty_part || part.empty();
   if (empty_part) {

@@ -1,6 +1,8 @@
 // TorchStateWriter/Reader: round trip of modules, optimizer state, tensors,
 // scalars and generators; refusal of incompatible checkpoints.
 #include "catch_torch.h"
+
+#include <cmath>
 #include <sstream>
 #include <string>
 
@@ -141,6 +143,18 @@ TEST_CASE("checkpoint entries, names and refusals", "[torch][checkpoint]") {
     marl::TorchStateReader r(stream);
     CHECK_THROWS_WITH(r.read_module("actor", *wider.actor), Catch::Contains("hidden0.weight"));
     CHECK(same(copy, wider.actor->parameters()));
+  }
+  SECTION("a network with nan weights is refused, naming the tensor") {
+    Learner a(4, 16);
+    {
+      torch::NoGradGuard no_grad;
+      a.actor->parameters()[2].view(-1)[0] = std::nan("");
+    }
+    std::stringstream stream;
+    a.save(stream);
+    Learner b(4, 16);
+    marl::TorchStateReader r(stream);
+    CHECK_THROWS_WITH(r.read_module("actor", *b.actor), Catch::Contains("holds nan or inf values"));
   }
   SECTION("a stream without a torch state section is refused") {
     std::stringstream garbage("not a checkpoint\n12\nabc");

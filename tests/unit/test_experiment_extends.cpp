@@ -143,6 +143,22 @@ TEST_CASE("extends naming a missing file names the extending file and line", "[c
                  Catch::Contains("got an integer 3"));
 }
 
+TEST_CASE("extends naming a folder says so", "[config][extends]") {
+  TempDir dir;
+  dir.write("sub/x.toml", kBase);
+  const fs::path child = dir.write("child.toml", "extends = \"sub\"\n");
+  CHECK_THAT(load_error(child), Catch::Contains("which is a folder; 'extends' names an experiment file"));
+}
+
+TEST_CASE("absurdly deep keys are refused quickly, with a location", "[config]") {
+  TempDir dir;
+  std::string key = "a";
+  for (int i = 0; i < 12000; ++i) key += ".a";
+  const fs::path file = dir.write("deep.toml", std::string(kBase) + key + " = 1\n");
+  CHECK_THAT(load_error(file), Catch::StartsWith(file.string() + ":10:") && Catch::Contains("nested more than 32 levels"));
+  CHECK_THAT(load_error(dir.write("ok.toml", kBase), {key + "=1"}), Catch::Contains("a key of more than 32 parts"));
+}
+
 TEST_CASE("extends cycles are errors naming the chain", "[config][extends]") {
   TempDir dir;
   const fs::path a = dir.write("a.toml", "extends = \"b.toml\"\n");

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <istream>
 #include <ostream>
 #include <mutex>
@@ -109,6 +110,24 @@ TEST_CASE("checkpoints round-trip the algorithm state and check its name", "[run
   CHECK_THROWS_WITH(marl::load_checkpoint(dir / "c.bin", "other", loaded), Catch::Contains("'number'"));
   marl::write_file_atomic(dir / "junk.bin", "hello");
   CHECK_THROWS_WITH(marl::read_checkpoint_header(dir / "junk.bin"), Catch::Contains("not a marl checkpoint"));
+  // A flipped byte, a truncation and a negative counter are refused, naming the file.
+  std::string bytes;
+  {
+    std::ifstream in(dir / "c.bin", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::string flipped = bytes;
+  flipped.back() = flipped.back() == '5' ? '6' : '5';
+  marl::write_file_atomic(dir / "flipped.bin", flipped);
+  CHECK_THROWS_WITH(marl::load_checkpoint(dir / "flipped.bin", "number", loaded),
+                    Catch::Contains("flipped.bin") && Catch::Contains("does not match its checksum"));
+  marl::write_file_atomic(dir / "short.bin", bytes.substr(0, bytes.size() - 1));
+  CHECK_THROWS_WITH(marl::read_checkpoint_header(dir / "short.bin"), Catch::Contains("truncated"));
+  std::string negative = bytes;
+  negative.replace(negative.find("env_steps=100"), 13, "env_steps=-40");
+  marl::write_file_atomic(dir / "negative.bin", negative);
+  CHECK_THROWS_WITH(marl::read_checkpoint_header(dir / "negative.bin"),
+                    Catch::Contains("env_steps=-40 is not a non-negative integer"));
   fs::remove_all(dir);
 }
 

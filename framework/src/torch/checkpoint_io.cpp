@@ -172,6 +172,13 @@ void TorchStateReader::read_module(const std::string& name, torch::nn::Module& m
     bad_entry(name, "the checkpoint has " + std::to_string(saved.size()) +
                         " tensors, the network " + std::to_string(expected.size()));
   }
+  // A network with nan or inf weights would act and evaluate as if nothing
+  // were wrong; refuse it, naming the tensor.
+  for (const auto& [key, tensor] : saved) {
+    if (tensor.is_floating_point() && !torch::isfinite(tensor).all().item<bool>()) {
+      bad_entry(name, "'" + key + "' holds nan or inf values (the run that saved it diverged)");
+    }
+  }
   torch::NoGradGuard no_grad;
   for (auto& [key, tensor] : expected) {
     torch::Tensor target = tensor;
