@@ -1,6 +1,8 @@
 // `marl compare`: one table of final performance across run directories,
 // grouped by experiment name, mean and standard deviation over seeds.
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -38,19 +40,39 @@ std::vector<std::string> split_csv(const std::string& line) {
   return cells;
 }
 
+// A cell as a finite number; anything else is an error naming file, line and column.
+double number_at(const std::string& cell, const std::filesystem::path& file, size_t line, const std::string& column) {
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(cell.c_str(), &end);
+  if (cell.empty() || end != cell.c_str() + cell.size() || errno == ERANGE || !std::isfinite(value)) {
+    throw Error(file.string() + ":" + std::to_string(line) + ": column '" + column + "' holds '" + cell +
+                "', not a finite number");
+  }
+  return value;
+}
+
 // Mean of each metric over the last `last_rows` rows that have a value.
 RunResult read_run(const std::filesystem::path& dir, const CompareArgs& args) {
   RunResult result;
   result.experiment = read_run_status_field(dir, "experiment");
   result.status = read_run_status_field(dir, "status");
-  std::ifstream csv(dir / "metrics.csv");
+  const std::filesystem::path file = dir / "metrics.csv";
+  std::ifstream csv(file);
   if (!csv) throw Error(dir.string() + " has run.json but no metrics.csv");
   std::string line;
   std::getline(csv, line);
   const std::vector<std::string> header = split_csv(line);
   std::vector<std::vector<std::string>> rows;
-  while (std::getline(csv, line)) rows.push_back(split_csv(line));
-  if (!rows.empty()) result.env_steps = std::stod(rows.back()[0]);
+  while (std::getline(csv, line)) {
+    rows.push_back(split_csv(line));
+    if (rows.back().size() != header.size()) {
+      throw Error(file.string() + ":" + std::to_string(rows.size() + 1) + ": a row of " +
+                  std::to_string(rows.back().size()) + " cells under a header of " + std::to_string(header.size()) +
+                  " (a cut-off or foreign row)");
+    }
+  }
+  if (!rows.empty()) result.env_steps = number_at(rows.back()[0], file, rows.size() + 1, header[0]);
   for (const auto& metric : args.metrics) {
     const auto column = std::find(header.begin(), header.end(), metric);
     if (column == header.end()) {
@@ -59,18 +81,19 @@ RunResult read_run(const std::filesystem::path& dir, const CompareArgs& args) {
     const size_t index = static_cast<size_t>(column - header.begin());
     double sum = 0.0;
     int count = 0;
-    for (auto row = rows.rbegin(); row != rows.rend() && count < args.last_rows; ++row) {
-      if (index < row->size() && !(*row)[index].empty()) {
-        sum += std::stod((*row)[index]);
-        ++count;
-      }
+    for (size_t r = rows.size(); r-- > 0 && count < args.last_rows;) {
+      // An empty cell is a row without that value (e.g. no update yet).
+      if (rows[r][index].empty()) continue;
+      sum += number_at(rows[r][index], file, r + 2, metric);
+      ++count;
     }
     result.values.push_back(count ? sum / count : NAN);
   }
   return result;
 }
 
-// A run dir, or a folder of run dirs (e.g. one seed_<n> per seed).
+// A run dir, or a folder of run dirs (e.g. one seed_<n> per seed). Folders
+// inside it that are not runs are named on stderr, not skipped silently.
 void collect(const std::filesystem::path& path, std::vector<std::filesystem::path>& out) {
   if (std::filesystem::exists(path / "run.json")) {
     out.push_back(path);
@@ -79,7 +102,12 @@ void collect(const std::filesystem::path& path, std::vector<std::filesystem::pat
   if (!std::filesystem::is_directory(path)) throw Error(path.string() + " is not a folder");
   std::vector<std::filesystem::path> children;
   for (const auto& entry : std::filesystem::directory_iterator(path)) {
-    if (entry.is_directory() && std::filesystem::exists(entry.path() / "run.json")) children.push_back(entry.path());
+    if (!entry.is_directory()) continue;
+    if (std::filesystem::exists(entry.path() / "run.json")) {
+      children.push_back(entry.path());
+    } else {
+      std::cerr << "note: " << entry.path().string() << " is not a run (no run.json): left out\n";
+    }
   }
   if (children.empty()) throw Error(path.string() + " holds no run directory (no run.json)");
   std::sort(children.begin(), children.end());
@@ -87,8 +115,18 @@ void collect(const std::filesystem::path& path, std::vector<std::filesystem::pat
 }
 
 int compare(const CompareArgs& args) {
-  std::vector<std::filesystem::path> runs;
-  for (const auto& dir : args.dirs) collect(dir, runs);
+  if (args.last_rows < 1) throw Error("--last must be at least 1 (rows to average), got " + std::to_string(args.last_rows));
+  std::vector<std::filesystem::path> found;
+  for (const auto& dir : args.dirs) collect(dir, found);
+  // A run named twice (directly and through its folder) counts once.
+  std::vector<std::filesystem::path> runs, seen;
+  for (const auto& dir : found) {
+    std::error_code ec;
+    const auto canonical = std::filesystem::weakly_canonical(dir, ec);
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
+    seen.push_back(canonical);
+    runs.push_back(dir);
+  }
   std::map<std::string, std::vector<RunResult>> groups;
   for (const auto& dir : runs) {
     RunResult r = read_run(dir, args);
@@ -100,7 +138,7 @@ int compare(const CompareArgs& args) {
   for (const auto& [name, results] : groups) {
     double steps = 0.0;
     for (const auto& r : results) steps += r.env_steps;
-    int failed = 0;
+    int failed = 0, missing = 0;
     for (const auto& r : results) failed += r.status != "completed";
     std::printf("%-28s %5zu %12.0f", name.c_str(), results.size(), steps / results.size());
     for (size_t m = 0; m < args.metrics.size(); ++m) {
@@ -115,8 +153,11 @@ int compare(const CompareArgs& args) {
       const double mean = n ? sum / n : NAN;
       const double sd = n > 1 ? std::sqrt(std::max(0.0, (sq - n * mean * mean) / (n - 1))) : 0.0;
       std::printf("  %12.4g +- %-9.3g", mean, sd);
+      missing = std::max(missing, static_cast<int>(results.size()) - n);
     }
     if (failed) std::printf("  (%d not completed)", failed);
+    // The mean is over the seeds that have a value: say so when some do not.
+    if (missing) std::printf("  (%d seed%s without a value)", missing, missing == 1 ? "" : "s");
     std::printf("\n");
   }
   return 0;

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "cli_runner.h"
@@ -125,6 +126,50 @@ TEST_CASE("several seeds run into one folder each", "[cli]") {
   CHECK_THAT(compared.output, Catch::Contains("two_step_random"));
   CHECK_THAT(compared.output, Catch::Contains("episode_length"));
   CHECK(run_cli("compare " + (root / "multi").string() + " --metric no_such_column").exit_code == 2);
+
+  // A run named twice counts once; a folder that is not a run is named, not silently dropped.
+  fs::create_directories(root / "multi" / "notes");
+  const auto twice = run_cli("compare " + (root / "multi").string() + " " + (root / "multi" / "seed_3").string());
+  INFO(twice.output);
+  CHECK_THAT(twice.output, Catch::Contains("two_step_random") && Catch::Contains("    2 "));
+  CHECK_THAT(twice.output, Catch::Contains("notes is not a run (no run.json): left out"));
+  CHECK(run_cli("compare " + (root / "multi").string() + " --last 0").exit_code == 2);
+
+  // Bad cells name the file and line; a seed without a value is said, not hidden in the mean.
+  const fs::path csv = root / "multi" / "seed_4" / "metrics.csv";
+  std::string text;
+  {
+    std::ifstream in(csv);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  auto with_last_cell = [&](const std::string& cell) {
+    std::string edited = text.substr(0, text.size() - 1);  // without the final newline
+    const size_t comma = edited.find_last_of(',');
+    edited = edited.substr(0, comma + 1) + cell + "\n";
+    std::ofstream(csv) << edited;
+  };
+  const auto header_cells = std::count(text.begin(), text.begin() + text.find('\n'), ',') + 1;
+  const std::string last_column = [&] {
+    const std::string header = text.substr(0, text.find('\n'));
+    return header.substr(header.find_last_of(',') + 1);
+  }();
+  with_last_cell("abc");
+  const auto bad = run_cli("compare " + (root / "multi").string() + " --metric " + last_column);
+  INFO(bad.output);
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.output, Catch::Contains("seed_4/metrics.csv:") && Catch::Contains("holds 'abc', not a finite number"));
+  with_last_cell("1e400");
+  CHECK_THAT(run_cli("compare " + (root / "multi").string() + " --metric " + last_column).output,
+             Catch::Contains("holds '1e400'"));
+  with_last_cell("");
+  const auto blank = run_cli("compare " + (root / "multi").string() + " --metric " + last_column);
+  INFO(blank.output);
+  CHECK(blank.exit_code == 0);
+  CHECK(header_cells > 1);
+  std::ofstream(csv, std::ios::app) << "1,2\n";  // a cut-off row
+  const auto short_row = run_cli("compare " + (root / "multi").string());
+  CHECK(short_row.exit_code == 2);
+  CHECK_THAT(short_row.output, Catch::Contains("a row of 2 cells under a header of"));
 }
 
 TEST_CASE("marl eval replays a saved policy greedily", "[cli]") {
