@@ -14,8 +14,16 @@ Experiment Experiment::load(const std::filesystem::path& file,
   ExperimentDocument document = ExperimentDocument::load(file, overrides);
   Experiment experiment;
   experiment.source = file.string();
-  experiment.env_plugin = registry.load(PluginKind::Env, document.env_plugin());
-  experiment.algorithm_plugin = registry.load(PluginKind::Algorithm, document.algorithm_plugin());
+  // A plugin that cannot be loaded is blamed on the line that names it.
+  const auto load = [&](PluginKind kind, const std::string& table, const std::string& name) {
+    try {
+      return registry.load(kind, name);
+    } catch (const PluginError& e) {
+      throw PluginError(document.location_of(table, "plugin") + ": " + e.what());
+    }
+  };
+  experiment.env_plugin = load(PluginKind::Env, "env", document.env_plugin());
+  experiment.algorithm_plugin = load(PluginKind::Algorithm, "algorithm", document.algorithm_plugin());
   experiment.config =
       document.resolve(experiment.env_plugin->params(), experiment.algorithm_plugin->params());
   const std::string baseline = experiment.config.run.get_string("eval_baseline");

@@ -174,6 +174,12 @@ TEST_CASE("default run folders of runs started in the same second differ", "[cli
   CHECK(folders == 2);
 }
 
+TEST_CASE("an unknown plugin name points at its line and suggests the closest", "[cli][errors]") {
+  const BadCase c = run_bad("plugin_typo", "[run]\nenv_steps = 100\n[env]\nplugin = \"mpee\"\n[algorithm]\nplugin = \"random\"\n");
+  expect_clean_refusal(c);
+  CHECK_THAT(c.result.output, Catch::Contains("bad.toml:4:10: no env plugin named 'mpee' (did you mean 'mpe'?)"));
+}
+
 TEST_CASE("validate reports every bad file, and a missing --plugin-dir is an error", "[cli][errors]") {
   const fs::path dir = marl::testing::scratch_dir("validate_all");
   const fs::path bad1 = marl::testing::write_text(dir, "bad1.toml", "[run]\nenv_steps = = 3\n");

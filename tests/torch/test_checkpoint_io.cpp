@@ -144,14 +144,33 @@ TEST_CASE("checkpoint entries, names and refusals", "[torch][checkpoint]") {
     CHECK_THROWS_WITH(r.read_module("actor", *wider.actor), Catch::Contains("hidden0.weight"));
     CHECK(same(copy, wider.actor->parameters()));
   }
-  SECTION("a network with nan weights is refused, naming the tensor") {
+  SECTION("a network with nan weights is refused at save and at load, naming the tensor") {
     Learner a(4, 16);
     {
       torch::NoGradGuard no_grad;
       a.actor->parameters()[2].view(-1)[0] = std::nan("");
     }
+    std::stringstream refused;
+    CHECK_THROWS_WITH(a.save(refused), Catch::Contains("holds nan or inf values (the learner diverged)"));
+    // A file written elsewhere: the module entry in the reader's format, by hand.
+    c10::List<std::string> names;
+    c10::List<torch::Tensor> values;
+    for (const auto& item : a.actor->named_parameters()) {
+      names.push_back(item.key());
+      values.push_back(item.value().detach().clone());
+    }
+    for (const auto& item : a.actor->named_buffers()) {
+      names.push_back(item.key());
+      values.push_back(item.value().detach().clone());
+    }
+    torch::serialize::OutputArchive nested, archive;
+    nested.write("names", c10::IValue(names));
+    nested.write("values", c10::IValue(values));
+    archive.write("actor", nested);
+    std::ostringstream bytes;
+    archive.save_to(bytes);
     std::stringstream stream;
-    a.save(stream);
+    stream << "MARL-TORCH-STATE 1\n" << bytes.str().size() << '\n' << bytes.str();
     Learner b(4, 16);
     marl::TorchStateReader r(stream);
     CHECK_THROWS_WITH(r.read_module("actor", *b.actor), Catch::Contains("holds nan or inf values"));

@@ -50,6 +50,10 @@ void TorchStateWriter::write_module(const std::string& name, const torch::nn::Mo
   c10::List<std::string> names;
   c10::List<torch::Tensor> values;
   for (const auto& [key, tensor] : module_state(module)) {
+    // A diverged network is not saved as if it were a policy.
+    if (tensor.is_floating_point() && !torch::isfinite(tensor).all().item<bool>()) {
+      throw Error("cannot save '" + name + "': '" + key + "' holds nan or inf values (the learner diverged)");
+    }
     names.push_back(key);
     values.push_back(tensor.detach().to(torch::kCPU).clone());
   }
