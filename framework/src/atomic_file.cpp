@@ -30,9 +30,18 @@ void write_file_atomic(const std::filesystem::path& path,
     if (!out) {
       throw Error("cannot write " + tmp.string() + ": " + std::strerror(errno));
     }
-    writer(out);
-    out.flush();
+    try {
+      writer(out);
+      out.flush();
+    } catch (...) {
+      // Never leave the temporary behind (it could be what keeps a disk full).
+      out.close();
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);
+      throw;
+    }
     if (!out) {
+      out.close();
       std::error_code ignored;
       std::filesystem::remove(tmp, ignored);
       throw Error("failed writing " + path.string() + " (disk full or I/O error)");

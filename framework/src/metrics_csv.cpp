@@ -1,6 +1,10 @@
 #include "marl/host/metrics_csv.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cmath>
 #include <cstring>
 
@@ -9,18 +13,34 @@
 namespace marl {
 
 MetricsCsv::MetricsCsv(const std::filesystem::path& path, std::vector<std::string> columns)
-    : columns_(std::move(columns)) {
-  file_ = std::fopen(path.c_str(), "w");
-  if (!file_) throw Error("cannot create " + path.string() + ": " + std::strerror(errno));
+    : path_(path), columns_(std::move(columns)) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error("cannot create " + path.string() + ": " + std::strerror(errno));
   std::string header;
   for (size_t i = 0; i < columns_.size(); ++i) header += (i ? "," : "") + columns_[i];
   header += '\n';
-  std::fputs(header.c_str(), file_);
-  std::fflush(file_);
+  write_whole(header);
 }
 
 MetricsCsv::~MetricsCsv() {
-  if (file_) std::fclose(file_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void MetricsCsv::write_whole(const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = n < 0 ? errno : ENOSPC;
+      // Cut a partial row off again: readers see whole rows only.
+      if (done > 0 && ::ftruncate(fd_, size_) == 0) ::lseek(fd_, size_, SEEK_SET);
+      throw Error("failed writing " + path_.string() + ": " + std::strerror(error) +
+                  (error == ENOSPC ? " (the disk is full)" : ""));
+    }
+    done += static_cast<size_t>(n);
+  }
+  size_ += static_cast<int64_t>(text.size());
 }
 
 std::string MetricsCsv::format(double value) {
@@ -49,9 +69,7 @@ void MetricsCsv::append(const std::vector<double>& values) {
     row += format(values[i]);
   }
   row += '\n';
-  if (std::fputs(row.c_str(), file_) < 0 || std::fflush(file_) != 0) {
-    throw Error(std::string("failed writing metrics.csv: ") + std::strerror(errno));
-  }
+  write_whole(row);
 }
 
 }  // namespace marl

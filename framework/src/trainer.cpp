@@ -233,7 +233,12 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     status.episodes = summary.episodes;
     status.updates = summary.updates;
     status.wall_seconds = seconds_since(start);
-    write_run_status(options.run_dir, status);
+    try {
+      write_run_status(options.run_dir, status);
+    } catch (const std::exception& also) {
+      // The first error is the cause (a full disk fails this write too).
+      logger().error("could not mark the run failed in run.json: {}", also.what());
+    }
     logger().error("run failed: {}", e.what());
     throw;
   }

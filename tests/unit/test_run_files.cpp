@@ -60,6 +60,28 @@ TEST_CASE("atomic writes replace files whole and leave no temporaries", "[run_fi
   CHECK(entries == 1);
   CHECK_THROWS_AS(marl::write_file_atomic(dir / "missing" / "b.txt", "x"), marl::Error);
   CHECK_THROWS_AS(marl::read_file(dir / "nope.txt"), marl::Error);
+  // A writer that fails part-way leaves neither the file nor its temporary.
+  CHECK_THROWS_AS(marl::write_file_atomic(dir / "c.txt",
+                                          [](std::ostream& out) {
+                                            out << "half";
+                                            throw std::runtime_error("injected failure");
+                                          }),
+                  std::runtime_error);
+  entries = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    (void)entry;
+    ++entries;
+  }
+  CHECK(entries == 1);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a full disk is an error naming the file, never a half row", "[run_files]") {
+  if (!fs::exists("/dev/full")) return;  // Linux's always-full device; absent elsewhere
+  const fs::path dir = fresh_dir("full");
+  fs::create_symlink("/dev/full", dir / "metrics.csv");
+  CHECK_THROWS_WITH(marl::MetricsCsv(dir / "metrics.csv", {"a", "b"}),
+                    Catch::Contains((dir / "metrics.csv").string()) && Catch::Contains("the disk is full"));
   fs::remove_all(dir);
 }
 

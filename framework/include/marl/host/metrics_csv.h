@@ -1,9 +1,10 @@
 // metrics.csv: one row per log interval, header fixed at creation. Each row
-// is appended and flushed at once, so a crash loses at most the row being
-// written, and a reader never sees a half-row (the row is one write call).
+// is one write() of the whole line; a write that fails part-way (disk full,
+// I/O error) is cut back to the end of the previous row, so the file never
+// ends in a half row, and the error names the file.
 #pragma once
 
-#include <cstdio>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -25,7 +26,11 @@ class MetricsCsv {
   static std::string format(double value);
 
  private:
-  std::FILE* file_ = nullptr;
+  void write_whole(const std::string& text);
+
+  std::filesystem::path path_;
+  int fd_ = -1;
+  int64_t size_ = 0;  // bytes of whole rows written
   std::vector<std::string> columns_;
 };
 
