@@ -22,6 +22,10 @@ struct GlobalOptions {
 
 using Command = std::function<int()>;
 
+// Run directories named on the command line: each a run (has run.json) or a
+// folder of runs (e.g. one seed_<n> per seed); a run named twice counts once.
+std::vector<std::filesystem::path> collect_run_dirs(const std::vector<std::string>& args);
+
 void add_run_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_eval_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_plugin_commands(CLI::App& app, const GlobalOptions& global, Command& selected);
@@ -30,5 +34,6 @@ void add_bench_command(CLI::App& app, const GlobalOptions& global, Command& sele
 void add_compare_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_test_env_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_new_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_status_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 
 }  // namespace marl::cli

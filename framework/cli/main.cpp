@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   marl::cli::add_compare_command(app, global, selected);
   marl::cli::add_test_env_command(app, global, selected);
   marl::cli::add_new_command(app, global, selected);
+  marl::cli::add_status_command(app, global, selected);
 
   try {
     app.parse(argc, argv);

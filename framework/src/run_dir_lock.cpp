@@ -58,6 +58,14 @@ RunDirLock::RunDirLock(const std::filesystem::path& dir) {
   }
 }
 
+bool RunDirLock::is_held(const std::filesystem::path& dir) {
+  const int fd = ::open((dir / kFileName).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);  // releases the shared lock if it was taken
+  return held;
+}
+
 RunDirLock::~RunDirLock() {
   if (fd_ >= 0) ::close(fd_);
 }

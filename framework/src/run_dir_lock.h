@@ -27,6 +27,10 @@ class RunDirLock {
 
   static constexpr const char* kFileName = ".lock";
 
+  // Whether a live process on this machine holds `dir` (false when the folder
+  // has no lock file, or its holder is gone).
+  static bool is_held(const std::filesystem::path& dir);
+
  private:
   int fd_ = -1;
 };

@@ -1,5 +1,9 @@
 #include "marl/host/run_status.h"
 
+#include <ctime>
+
+#include "run_dir_lock.h"
+
 #include <cstdio>
 #include <sstream>
 
@@ -31,6 +35,17 @@ std::string json_escape(const std::string& text) {
   return out;
 }
 
+bool run_dir_in_use(const std::filesystem::path& run_dir) { return RunDirLock::is_held(run_dir); }
+
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
 void write_run_status(const std::filesystem::path& run_dir, const RunStatus& status) {
   std::ostringstream json;
   json << "{\n"
@@ -43,7 +58,11 @@ void write_run_status(const std::filesystem::path& run_dir, const RunStatus& sta
        << "  \"updates\": " << status.updates << ",\n"
        << "  \"wall_seconds\": " << MetricsCsv::format(status.wall_seconds) << ",\n"
        << "  \"checkpoint\": \"" << json_escape(status.checkpoint) << "\",\n"
-       << "  \"error\": \"" << json_escape(status.error) << "\"\n"
+       << "  \"error\": \"" << json_escape(status.error) << "\",\n"
+       << "  \"pid\": " << status.pid << ",\n"
+       << "  \"host\": \"" << json_escape(status.host) << "\",\n"
+       << "  \"started\": \"" << json_escape(status.started) << "\",\n"
+       << "  \"heartbeat\": \"" << utc_timestamp() << "\"\n"
        << "}\n";
   write_file_atomic(run_dir / "run.json", json.str());
 }

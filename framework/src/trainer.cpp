@@ -1,5 +1,7 @@
 #include "marl/host/trainer.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -99,6 +101,11 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
   status.experiment = experiment.name;
   status.source = experiment.source;
   status.seed = options.seed;
+  status.pid = ::getpid();
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  status.host = host;
+  status.started = utc_timestamp();
   write_run_status(options.run_dir, status);
   LogFileScope log_file(options.run_dir / "log.txt");
 
@@ -132,6 +139,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     uint64_t next_checkpoint = checkpoint_interval;
     uint64_t last_row_steps = 0;
     auto last_row_time = Clock::now();
+    auto last_heartbeat = Clock::now();
 
     auto write_row = [&] {
       const uint64_t steps = envs.total_steps();
@@ -177,6 +185,15 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     };
     hooks.after_step = [&] {
       progress.tick(envs.total_steps());
+      // Progress and a heartbeat in run.json every 10 s of wall time.
+      if (seconds_since(last_heartbeat) >= 10.0) {
+        status.env_steps = envs.total_steps();
+        status.episodes = summary.episodes;
+        status.updates = summary.updates;
+        status.wall_seconds = seconds_since(start);
+        write_run_status(options.run_dir, status);
+        last_heartbeat = Clock::now();
+      }
       if (envs.total_steps() >= next_log) {
         write_row();
         while (next_log <= envs.total_steps()) next_log += log_interval;

@@ -207,6 +207,34 @@ TEST_CASE("a terminated run keeps its metrics and a usable checkpoint", "[cli]")
   CHECK(eval.exit_code == 0);
 }
 
+// marl status tells a live run from one whose process died (kill -9 leaves
+// run.json at "running"; the folder's lock went with the process).
+TEST_CASE("marl status: running, then dead after kill -9; completed runs say so", "[cli]") {
+  const fs::path root = marl::testing::scratch_dir("status");
+  const fs::path live = root / "live";
+  const std::string metrics = (live / "metrics.csv").string();
+  const auto result = run_cli(quiet_run(kTwoStep + " --set run.env_steps=2000000000 --set run.log_interval=2000 --out " +
+                                        live.string()) +
+                              " & pid=$!; for i in $(seq 1 300); do"
+                              " [ \"$(wc -l < " + metrics + " 2>/dev/null)\" -ge 2 ] 2>/dev/null && break;"
+                              " sleep 0.1; done; " + std::string(MARL_CLI_PATH) + " status " + live.string() +
+                              "; kill -KILL $pid; wait $pid; " + std::string(MARL_CLI_PATH) + " status " + live.string());
+  INFO(result.output);
+  const auto first = result.output.find(live.string() + " ");
+  REQUIRE(first != std::string::npos);
+  const auto second = result.output.find(live.string() + " ", first + 1);
+  REQUIRE(second != std::string::npos);
+  CHECK(result.output.substr(first, second - first).find(" running ") != std::string::npos);
+  CHECK(result.output.substr(second).find(" dead ") != std::string::npos);
+  CHECK(marl::read_run_status_field(live, "status") == "running");  // what run.json alone would claim
+  CHECK_FALSE(marl::read_run_status_field(live, "pid").empty());
+  CHECK_FALSE(marl::read_run_status_field(live, "heartbeat").empty());
+
+  REQUIRE(run_cli(quiet_run(kTwoStep + " --set run.env_steps=200 --out " + (root / "done").string())).exit_code == 0);
+  const auto done = run_cli("status " + (root / "done").string());
+  CHECK_THAT(done.output, Catch::Contains(" completed "));
+}
+
 // A signal during the final evaluation stops it (no eval.csv, "interrupted");
 // a second Ctrl-C right after the first does not kill the run mid-write.
 TEST_CASE("Ctrl-C during the final evaluation stops it; a second one does not cut the run short", "[cli]") {

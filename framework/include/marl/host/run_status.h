@@ -20,7 +20,19 @@ struct RunStatus {
   double wall_seconds = 0.0;
   std::string checkpoint;  // file name, empty until one is written
   std::string error;       // set when failed
+  // Who runs it, since when, and the last sign of life (UTC, ISO 8601): a
+  // "running" run whose process is gone is told apart by `marl status`.
+  int64_t pid = 0;
+  std::string host;
+  std::string started;
+  std::string heartbeat;  // set by write_run_status to the time of writing
 };
+
+// Whether a live marl process on this machine holds run_dir (its .lock).
+bool run_dir_in_use(const std::filesystem::path& run_dir);
+
+// The current UTC time as "2026-12-06T18:20:00Z".
+std::string utc_timestamp();
 
 void write_run_status(const std::filesystem::path& run_dir, const RunStatus& status);
 
