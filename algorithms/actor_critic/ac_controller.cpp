@@ -2,7 +2,6 @@
 
 #include <vector>
 
-#include "marl/torch/agent_ids.h"
 #include "marl/torch/batch_tensors.h"
 #include "marl/torch/checkpoint_io.h"
 #include "marl/torch/generator.h"
@@ -11,8 +10,12 @@
 namespace marl::actor_critic {
 
 AcController::AcController(const AcConfig& c, torch::Generator& init_gen, uint64_t act_seed)
-    : config_(c), act_gen_(make_generator(act_seed)), schedule_(c.epsilon) {
-  agent_config_.input_size = c.obs_size + (c.obs_last_action ? c.num_actions : 0) + (c.obs_agent_id ? c.num_agents : 0);
+    : config_(c),
+      act_gen_(make_generator(act_seed)),
+      schedule_(c.epsilon),
+      inputs_{c.obs_size, c.num_actions, c.obs_last_action, c.obs_agent_id},
+      acting_(inputs_) {
+  agent_config_.input_size = input_width(inputs_, c.num_agents);
   agent_config_.hidden_size = c.hidden_size;
   agent_config_.num_actions = c.num_actions;
   agent_ = RnnAgent(agent_config_, init_gen);
@@ -33,18 +36,7 @@ torch::Tensor AcController::select_actions(const Batch& batch, ActMode mode, boo
   torch::NoGradGuard no_grad;
   const int64_t n = config_.num_agents, E = batch.num_envs, A = config_.num_actions;
   const BatchTensors bt = batch_tensors(batch).agents(config_.first_agent, n);
-  ActState& st = acting_[mode];
-  if (!st.hidden.defined() || st.last_action.size(1) != E) {
-    st.hidden = agent_->initial_hidden(n * E);
-    st.last_action = torch::zeros({n, E, A});
-  }
-  const torch::Tensor keep = bt.is_first.defined() ? 1 - bt.is_first.to(torch::kFloat) : torch::ones({E});
-  st.last_action.mul_(keep.view({1, E, 1}));
-  std::vector<torch::Tensor> parts{bt.obs};
-  if (config_.obs_last_action) parts.push_back(st.last_action);
-  if (config_.obs_agent_id) parts.push_back(agent_ids(bt.obs, 0));
-  const torch::Tensor x = torch::cat(parts, 2).reshape({n * E, agent_config_.input_size});
-  const torch::Tensor logits = agent_->step(x, st.hidden, keep.repeat({n})).view({n, E, A});
+  const torch::Tensor logits = acting_.outputs(agent_, bt, mode);  // [n, E, A]
   torch::Tensor avail = static_avail_.view({n, 1, A}).expand({n, E, A});
   if (bt.avail.defined()) avail = avail & bt.avail.narrow(2, 0, A).to(torch::kBool);
   torch::Tensor chosen;
@@ -55,28 +47,14 @@ torch::Tensor AcController::select_actions(const Batch& batch, ActMode mode, boo
   } else {
     chosen = MaskedCategorical(logits, avail).mode();
   }
-  st.last_action = torch::one_hot(chosen, A).to(torch::kFloat);
+  acting_.record(mode, chosen);
   return chosen;
 }
 
-torch::Tensor AcController::batch_avail(const EpisodeBatch& b) const {
-  const torch::Tensor avail = static_avail_.view({1, 1, config_.num_agents, config_.num_actions});
-  if (b.avail.defined() && b.avail.numel() > 0) return b.avail.narrow(3, 0, config_.num_actions).to(torch::kBool) & avail;
-  return avail.expand({b.batch_size(), b.max_steps() + 1, config_.num_agents, config_.num_actions});
-}
+torch::Tensor AcController::batch_avail(const EpisodeBatch& b) const { return episode_availability(b, static_avail_); }
 
 torch::Tensor AcController::policy(const EpisodeBatch& b, const torch::Tensor& avail) {
-  const int64_t B = b.batch_size(), T1 = b.max_steps() + 1, n = config_.num_agents, A = config_.num_actions;
-  std::vector<torch::Tensor> parts{b.obs};
-  if (config_.obs_last_action) {
-    const torch::Tensor onehot = torch::one_hot(b.actions, A).to(torch::kFloat);  // [B, T, n, A]
-    parts.push_back(torch::cat({torch::zeros({B, 1, n, A}), onehot}, 1));
-  }
-  if (config_.obs_agent_id) parts.push_back(agent_ids(b.obs, 2));
-  const torch::Tensor inputs = torch::cat(parts, 3);
-  const torch::Tensor seq = inputs.permute({1, 0, 2, 3}).reshape({T1, B * n, agent_config_.input_size});
-  const torch::Tensor logits = agent_->sequence(seq).view({T1, B, n, A}).permute({1, 0, 2, 3});
-  return probabilities(logits, avail, epsilon());
+  return probabilities(unroll(agent_, episode_agent_inputs(b, inputs_)), avail, epsilon());
 }
 
 void AcController::save(TorchStateWriter& w, const std::string& p) const {

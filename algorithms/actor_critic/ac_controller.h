@@ -13,7 +13,7 @@
 #include "ac_config.h"
 #include "marl/batch.h"
 #include "marl/torch/episode_replay_buffer.h"
-#include "marl/torch/per_mode.h"
+#include "marl/torch/rnn_agent_inputs.h"
 #include "marl/torch/rnn_agent.h"
 #include "marl/torch/schedules.h"
 
@@ -46,10 +46,6 @@ class AcController {
   void load_agent(TorchStateReader& r, const std::string& prefix);
 
  private:
-  struct ActState {
-    torch::Tensor hidden;       // [n*E, 1, H]
-    torch::Tensor last_action;  // [n, E, A] one-hot
-  };
   // Masked softmax mixed with the uniform policy over available actions.
   torch::Tensor probabilities(const torch::Tensor& logits, const torch::Tensor& avail, double eps) const;
 
@@ -59,7 +55,8 @@ class AcController {
   torch::Generator act_gen_;
   LinearSchedule schedule_;
   torch::Tensor static_avail_;  // [n, A] bool
-  PerMode<ActState> acting_;
+  AgentInputConfig inputs_;
+  RnnActing acting_;
   int64_t t_env_ = 0;
 };
 

@@ -17,7 +17,7 @@
 #include "marl/algorithm.h"
 #include "marl/torch/checkpoint_io.h"
 #include "marl/torch/episode_replay_buffer.h"
-#include "marl/torch/per_mode.h"
+#include "marl/torch/rnn_agent_inputs.h"
 #include "marl/torch/rnn_agent.h"
 #include "marl/torch/schedules.h"
 #include "qmix_config.h"
@@ -50,18 +50,14 @@ class QmixController {
   void load_agent(TorchStateReader& r, const std::string& prefix);  // a frozen opponent's network only
 
  private:
-  struct ActState {
-    torch::Tensor hidden;       // [n*E, 1, H]
-    torch::Tensor last_action;  // [n, E, actions] one-hot
-  };
-
   const LearnerConfig config_;
   RnnAgentConfig agent_config_;
   RnnAgent agent_{nullptr};
   torch::Generator act_gen_;
   LinearSchedule schedule_;
   torch::Tensor static_avail_;  // [n, actions] bool: action < agent's n
-  PerMode<ActState> acting_;    // training envs (Explore), evaluation envs (Greedy)
+  AgentInputConfig inputs_;
+  RnnActing acting_;            // training envs (Explore), evaluation envs (Greedy)
   int64_t t_env_ = 0;
 };
 
