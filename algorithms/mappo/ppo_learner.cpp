@@ -83,6 +83,18 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
         }
         return r;
       }()) {
+  // Checked now (so `marl validate` reports it) rather than at the first update:
+  // a rollout must hold at least one sample (chunk) per minibatch.
+  const int64_t L = config.data_chunk_length;
+  const int64_t units = config.use_recurrent_policy
+                            ? layout.count * layout.num_envs * ((config.rollout_length + L - 1) / std::max<int64_t>(1, L))
+                            : layout.count * layout.num_envs * config.rollout_length;
+  if (config.num_minibatches > units) {
+    throw ConfigError("mappo: num_minibatches = " + std::to_string(config.num_minibatches) + " but a rollout holds " +
+                      std::to_string(units) + (config.use_recurrent_policy ? " chunks" : " samples") +
+                      " per team (rollout_length x num_envs x agents" +
+                      (config.use_recurrent_policy ? " / data_chunk_length" : "") + "); lower num_minibatches");
+  }
   actor_root_ = std::make_shared<torch::nn::Module>("actor");
   critic_root_ = std::make_shared<torch::nn::Module>("critic");
   const int nets = config.share_parameters ? 1 : layout.count;

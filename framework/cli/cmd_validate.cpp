@@ -21,8 +21,13 @@ int validate(const ValidateArgs& args, const GlobalOptions& global) {
   for (const auto& file : args.files) {
     try {
       const Experiment experiment = Experiment::load(file, args.sets, registry);
-      // Creating one env also checks the env's own constraints on its params.
+      // Creating one env and the algorithm also checks the plugins' own
+      // constraints: those that span keys (minibatches that fit a rollout,
+      // key combinations) fail here, not at the first update.
       const EnvSpec spec = experiment.env_factory()()->spec();
+      const uint64_t seed = experiment.seeds().front();
+      (void)experiment.algorithm_plugin->make_algorithm(
+          experiment.algorithm_context(spec, static_cast<int>(experiment.config.run.get_int("num_envs")), seed));
       std::cout << file << ": ok (env '" << experiment.config.env_plugin << "' with " << spec.num_agents()
                 << " agents, algorithm '" << experiment.config.algorithm_plugin << "', "
                 << experiment.config.run.get_int("env_steps") << " env steps)\n";
