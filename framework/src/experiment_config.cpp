@@ -207,6 +207,10 @@ const ParamSpecList& run_param_specs() {
       ParamSpec::integer("log_interval", 1000, "env steps between metrics rows").range(1, std::nullopt),
       ParamSpec::integer("checkpoint_interval", 0, "env steps between checkpoints; 0 means the final one only")
           .range(0, std::nullopt),
+      ParamSpec::real("checkpoint_minutes", 10.0,
+                      "also checkpoint after this many minutes of wall time since the last one, so a killed "
+                      "run loses at most that much; 0 turns it off")
+          .range(0.0, 1e6),
       ParamSpec::integer("eval_episodes", 0, "greedy evaluation episodes at the end of the run")
           .range(0, std::nullopt),
       ParamSpec::integer("check_env_steps", 100,

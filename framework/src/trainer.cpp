@@ -67,6 +67,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
   const uint64_t total_steps = static_cast<uint64_t>(run.get_int("env_steps"));
   const uint64_t log_interval = static_cast<uint64_t>(run.get_int("log_interval"));
   const uint64_t checkpoint_interval = static_cast<uint64_t>(run.get_int("checkpoint_interval"));
+  const double checkpoint_seconds = 60.0 * run.get_double("checkpoint_minutes");
   const int eval_episodes = static_cast<int>(run.get_int("eval_episodes"));
 
   // Everything that can fail on bad plugins happens before the run dir exists.
@@ -140,6 +141,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     uint64_t last_row_steps = 0;
     auto last_row_time = Clock::now();
     auto last_heartbeat = Clock::now();
+    auto last_checkpoint = Clock::now();
 
     auto write_row = [&] {
       const uint64_t steps = envs.total_steps();
@@ -200,7 +202,12 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       }
       if (checkpoint_interval > 0 && envs.total_steps() >= next_checkpoint) {
         checkpoint();
+        last_checkpoint = Clock::now();
         while (next_checkpoint <= envs.total_steps()) next_checkpoint += checkpoint_interval;
+      } else if (checkpoint_seconds > 0 && seconds_since(last_checkpoint) >= checkpoint_seconds) {
+        // Wall-time checkpoints bound what a kill loses; they write files only.
+        checkpoint();
+        last_checkpoint = Clock::now();
       }
     };
     run_steps(envs, *algorithm, loop, hooks);

@@ -235,6 +235,22 @@ TEST_CASE("marl status: running, then dead after kill -9; completed runs say so"
   CHECK_THAT(done.output, Catch::Contains(" completed "));
 }
 
+// kill -9 loses at most checkpoint_minutes of work: a checkpoint is there, and loads.
+TEST_CASE("a killed run keeps its last wall-time checkpoint", "[cli]") {
+  const fs::path dir = marl::testing::scratch_dir("killed") / "run";
+  const std::string checkpoint = (dir / "checkpoint.bin").string();
+  const auto result = run_cli(quiet_run(kTwoStep + " --set run.env_steps=2000000000 --set run.checkpoint_minutes=0.005 --out " +
+                                        dir.string()) +
+                              " & pid=$!; for i in $(seq 1 300); do [ -f " + checkpoint +
+                              " ] && break; sleep 0.1; done; kill -KILL $pid; wait $pid; echo \"exit=$?\"");
+  INFO(result.output);
+  CHECK_THAT(result.output, Catch::Contains("exit=137"));
+  REQUIRE(fs::exists(dir / "checkpoint.bin"));
+  const auto eval = run_cli("eval " + dir.string() + " --episodes 4");
+  INFO(eval.output);
+  CHECK(eval.exit_code == 0);
+}
+
 // A signal during the final evaluation stops it (no eval.csv, "interrupted");
 // a second Ctrl-C right after the first does not kill the run mid-write.
 TEST_CASE("Ctrl-C during the final evaluation stops it; a second one does not cut the run short", "[cli]") {
