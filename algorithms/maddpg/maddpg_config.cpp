@@ -98,6 +98,7 @@ MaddpgConfig maddpg_config_from(const AlgorithmContext& ctx) {
   c.env_masks = ctx.env.has_avail_actions;
   c.episode_limit = ctx.env.episode_limit;
   c.num_envs = ctx.num_envs;
+  c.checkpoint_replay = ctx.checkpoint_replay;
   if (c.episode_limit <= 0) {
     throw ConfigError("maddpg: env '" + ctx.env_name +
                       "' declares no episode_limit; replay stores episodes of bounded length");

@@ -29,6 +29,7 @@ struct MaddpgConfig {
   int64_t state_size = 0;        // 0: the critic sees the team's concatenated observations
   int64_t episode_limit = 0;
   int64_t num_envs = 1;
+  bool checkpoint_replay = false;  // [run].checkpoint_replay (AlgorithmContext)
   // parameters
   std::string replay = "episodes";  // episodes (EPyMARL) | transitions (original code)
   std::string actor = "rnn";        // rnn (GRU, needs episodes) | mlp

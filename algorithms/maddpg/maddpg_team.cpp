@@ -25,6 +25,7 @@ EpisodeRecorderConfig recorder_config(const MaddpgConfig& c) {
   r.buffer.action_dim = c.discrete ? 1 : c.action_width;
   r.buffer.truncation_is_terminal = !c.bootstrap_truncated;
   r.num_envs = c.num_envs;
+  r.save_buffer = c.checkpoint_replay;
   r.first_agent = c.first_agent;
   r.batch_size = c.batch_size;
   r.sample_transitions = transitions;
@@ -84,6 +85,7 @@ void MaddpgTeam::save(TorchStateWriter& w, const std::string& p) const {
   recorder_.save(w, p);
   w.write_generator(p + "act_gen", act_gen_);
   w.write_int(p + "t_env", t_env_);
+  w.write_optional_tensor(p + "acting/hidden", hidden_[ActMode::Explore]);
 }
 
 void MaddpgTeam::load(TorchStateReader& r, const std::string& p) {
@@ -93,6 +95,7 @@ void MaddpgTeam::load(TorchStateReader& r, const std::string& p) {
   r.read_generator(p + "act_gen", act_gen_);
   t_env_ = r.read_int(p + "t_env");
   hidden_.reset();
+  hidden_[ActMode::Explore] = r.read_optional_tensor(p + "acting/hidden");
 }
 
 void MaddpgTeam::load_frozen(TorchStateReader& r, const std::string& p) {

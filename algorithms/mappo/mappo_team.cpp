@@ -182,14 +182,16 @@ void MappoTeam::train(double* metrics) {
 void MappoTeam::save(TorchStateWriter& w, const std::string& prefix) const {
   learner_->save(w, prefix);
   w.write_int(prefix + "env_steps", env_steps_);
+  // The rollout in progress, so a resumed run continues it exactly.
+  w.write_int(prefix + "rollout_started", started_ ? 1 : 0);
+  learner_->storage().save(w, prefix);
 }
 
 void MappoTeam::load(TorchStateReader& r, const std::string& prefix) {
   learner_->load(r, prefix);
   env_steps_ = r.read_int(prefix + "env_steps");
-  // The rollout in progress is not part of the state: the next Explore act()
-  // starts a fresh one from the current observations.
-  started_ = false;
+  started_ = r.read_int(prefix + "rollout_started") != 0;
+  learner_->storage().load(r, prefix);
   hidden_.reset();
 }
 

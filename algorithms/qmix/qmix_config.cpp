@@ -81,6 +81,7 @@ LearnerConfig learner_config_from(const AlgorithmContext& ctx) {
   c.env_masks = ctx.env.has_avail_actions;
   c.episode_limit = ctx.env.episode_limit;
   c.num_envs = ctx.num_envs;
+  c.checkpoint_replay = ctx.checkpoint_replay;
   return c;
 }
 

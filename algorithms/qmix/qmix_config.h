@@ -25,6 +25,7 @@ struct LearnerConfig {
   bool env_masks = false;
   int64_t episode_limit = 0;
   int64_t num_envs = 1;
+  bool checkpoint_replay = false;  // [run].checkpoint_replay (AlgorithmContext)
   // parameters
   std::string mixer = "qmix";
   int64_t hidden_size = 64;

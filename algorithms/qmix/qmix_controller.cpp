@@ -49,13 +49,14 @@ void QmixController::save(TorchStateWriter& w, const std::string& p) const {
   w.write_module(p + "agent", *agent_);
   w.write_generator(p + "act_gen", act_gen_);
   w.write_int(p + "t_env", t_env_);
+  acting_.save(w, p);
 }
 
 void QmixController::load(TorchStateReader& r, const std::string& p) {
   r.read_module(p + "agent", *agent_);
   r.read_generator(p + "act_gen", act_gen_);
   t_env_ = r.read_int(p + "t_env");
-  acting_.reset();
+  acting_.load(r, p);
 }
 
 void QmixController::load_agent(TorchStateReader& r, const std::string& p) {

@@ -20,6 +20,7 @@ EpisodeRecorderConfig recorder_config(const LearnerConfig& c) {
   r.buffer.discrete_actions = true;
   r.buffer.truncation_is_terminal = !c.bootstrap_truncated;
   r.num_envs = c.num_envs;
+  r.save_buffer = c.checkpoint_replay;
   r.first_agent = c.first_agent;
   r.batch_size = c.batch_size;
   r.train_interval_episodes = c.train_interval_episodes;

@@ -10,6 +10,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include "commands.h"
+#include "marl/error.h"
 #include "marl/host/experiment.h"
 #include "marl/host/interrupt.h"
 #include "marl/host/progress.h"
@@ -24,6 +25,7 @@ struct RunArgs {
   std::vector<std::string> sets;
   int64_t seed = -1;
   std::string out;
+  std::string resume;
   bool no_progress = false;
   bool no_hints = false;
 };
@@ -93,7 +95,49 @@ void print_next_commands(const GlobalOptions& global, const std::filesystem::pat
   if (!evaluated) std::cout << "  (set [run].eval_episodes for a greedy evaluation at the end of the run)\n";
 }
 
+// One seed's run, with what is printed after it; returns the exit code (0, or
+// 128 + signal when interrupted).
+int train_and_report(const Experiment& experiment, const TrainOptions& options) {
+  const TrainSummary summary = train(experiment, options);
+  std::cout << fmt::format(
+      "run {}: {} env steps in {:.0f} s ({:.0f} env steps/s), {} episodes, {} updates; mean return per "
+      "agent of the last logged training episodes {}\n",
+      options.run_dir.string(), summary.env_steps, summary.wall_seconds, summary.steps_per_second,
+      summary.episodes, summary.updates,
+      returns_text(summary.final_return, summary.final_team_returns, summary.teams));
+  if (summary.interrupted) {
+    std::cout << "interrupted: " << options.run_dir.string()
+              << " holds the metrics and a checkpoint up to that step; continue it with: marl run --resume "
+              << options.run_dir.string() << "\n";
+    return 128 + InterruptGuard::signal_number();
+  }
+  print_evaluation(experiment, summary);
+  return 0;
+}
+
+// marl run --resume <dir>: the run's own config.toml, nothing overridden.
+int resume(const RunArgs& args, const GlobalOptions& global) {
+  if (!args.file.empty() || !args.sets.empty() || args.seed >= 0 || !args.out.empty()) {
+    throw Error("--resume continues a run as its config.toml describes it: give no experiment file, --set, --seed "
+                "or --out with it");
+  }
+  const std::filesystem::path dir(args.resume);
+  if (!std::filesystem::exists(dir / "config.toml")) {
+    throw Error("cannot resume " + dir.string() + ": it is not a run directory (no config.toml)");
+  }
+  const PluginRegistry registry = global.registry();
+  const Experiment experiment = Experiment::load(dir / "config.toml", {}, registry);
+  TrainOptions options;
+  options.seed = experiment.seeds().front();
+  options.run_dir = dir;
+  options.resume = true;
+  options.live_progress = !args.no_progress && ProgressReporter::stdout_is_terminal();
+  return train_and_report(experiment, options);
+}
+
 int run(const RunArgs& args, const GlobalOptions& global) {
+  if (!args.resume.empty()) return resume(args, global);
+  if (args.file.empty()) throw Error("marl run needs an experiment file (or --resume <run dir>)");
   std::vector<std::string> overrides = args.sets;
   if (args.seed >= 0) {
     overrides.push_back("run.seed=" + std::to_string(args.seed));
@@ -110,19 +154,8 @@ int run(const RunArgs& args, const GlobalOptions& global) {
     options.seed = seed;
     options.run_dir = seeds.size() == 1 ? base : base / ("seed_" + std::to_string(seed));
     options.live_progress = !args.no_progress && ProgressReporter::stdout_is_terminal();
-    const TrainSummary summary = train(experiment, options);
-    std::cout << fmt::format(
-        "run {}: {} env steps in {:.0f} s ({:.0f} env steps/s), {} episodes, {} updates; mean return per "
-        "agent of the last logged training episodes {}\n",
-        options.run_dir.string(), summary.env_steps, summary.wall_seconds, summary.steps_per_second,
-        summary.episodes, summary.updates,
-        returns_text(summary.final_return, summary.final_team_returns, summary.teams));
-    if (summary.interrupted) {
-      std::cout << "interrupted: " << options.run_dir.string()
-                << " holds the metrics and a checkpoint up to that step\n";
-      return 128 + InterruptGuard::signal_number();
-    }
-    print_evaluation(experiment, summary);
+    const int code = train_and_report(experiment, options);
+    if (code != 0) return code;
   }
   if (!args.no_hints) {
     const std::filesystem::path first = seeds.size() == 1 ? base : base / ("seed_" + std::to_string(seeds[0]));
@@ -137,7 +170,10 @@ int run(const RunArgs& args, const GlobalOptions& global) {
 void add_run_command(CLI::App& app, const GlobalOptions& global, Command& selected) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "train an experiment described by a TOML file");
-  cmd->add_option("experiment", args->file, "experiment file (.toml)")->required();
+  cmd->add_option("experiment", args->file, "experiment file (.toml)");
+  cmd->add_option("--resume", args->resume,
+                  "continue the killed, interrupted or failed run in this folder from its last checkpoint")
+      ->type_name("RUN_DIR");
   cmd->add_option("--set", args->sets, "override a key, e.g. --set algorithm.lr=1e-3 (repeatable)")
       ->type_name("KEY=VALUE");
   cmd->add_option("--seed", args->seed, "run this seed only (overrides [run].seed/seeds)");

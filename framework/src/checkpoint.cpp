@@ -13,7 +13,8 @@
 namespace marl {
 
 namespace {
-constexpr const char* kMagic = "MARL-CHECKPOINT 1";
+constexpr const char* kMagic = "MARL-CHECKPOINT 2";
+constexpr const char* kMagicV1 = "MARL-CHECKPOINT 1";
 
 uint64_t fnv1a64(const std::string& bytes) {
   uint64_t hash = 1469598103934665603ULL;
@@ -23,7 +24,7 @@ uint64_t fnv1a64(const std::string& bytes) {
 
 CheckpointHeader parse_header(std::istream& in, const std::filesystem::path& path) {
   std::string line;
-  if (!std::getline(in, line) || line != kMagic) {
+  if (!std::getline(in, line) || (line != kMagic && line != kMagicV1)) {
     throw Error(path.string() + " is not a marl checkpoint (expected a first line '" +
                 std::string(kMagic) + "')");
   }
@@ -49,6 +50,7 @@ CheckpointHeader parse_header(std::istream& in, const std::filesystem::path& pat
   };
   header.env_steps = number("env_steps");
   header.seed = number("seed");
+  header.runner_state_bytes = number("runner_state_bytes");
   if (header.algorithm.empty()) throw Error(path.string() + ": checkpoint header names no algorithm");
   // The payload's size and checksum (checkpoints written before they were
   // recorded have neither and are read unchecked).
@@ -64,16 +66,24 @@ CheckpointHeader parse_header(std::istream& in, const std::filesystem::path& pat
     if (fnv1a64(payload) != checksum) {
       throw Error(path.string() + ": the checkpoint's state does not match its checksum (the file is corrupted)");
     }
+    if (header.runner_state_bytes > bytes) {
+      throw Error(path.string() + ": malformed checkpoint header: runner_state_bytes=" +
+                  std::to_string(header.runner_state_bytes) + " is more than the " + std::to_string(bytes) +
+                  " bytes of state");
+    }
     in.clear();
     in.seekg(start);
+  } else if (header.runner_state_bytes > 0) {
+    throw Error(path.string() + ": malformed checkpoint header: runner state without payload_bytes");
   }
   return header;
 }
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header,
-                     const Algorithm& algorithm) {
+                     const Algorithm& algorithm, const std::string& runner_state) {
   std::ostringstream state;
+  state.write(runner_state.data(), static_cast<std::streamsize>(runner_state.size()));
   algorithm.save(state);
   const std::string payload = state.str();
   write_file_atomic(path, [&](std::ostream& out) {
@@ -83,6 +93,7 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& 
         << "env=" << header.env << '\n'
         << "env_steps=" << header.env_steps << '\n'
         << "seed=" << header.seed << '\n'
+        << "runner_state_bytes=" << runner_state.size() << '\n'
         << "payload_bytes=" << payload.size() << '\n'
         << "payload_fnv1a64=" << fnv1a64(payload) << "\n\n";
     out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
@@ -104,6 +115,7 @@ CheckpointHeader open_checkpoint_state(const std::filesystem::path& path,
     throw Error(path.string() + " was saved by algorithm '" + header.algorithm +
                 "', but the experiment uses '" + expected_algorithm + "'");
   }
+  in.seekg(static_cast<std::streamoff>(header.runner_state_bytes), std::ios::cur);
   return header;
 }
 
@@ -128,9 +140,15 @@ CheckpointHeader open_run_checkpoint(const std::filesystem::path& path,
 }
 
 CheckpointHeader load_checkpoint(const std::filesystem::path& path,
-                                 const std::string& expected_algorithm, Algorithm& algorithm) {
+                                 const std::string& expected_algorithm, Algorithm& algorithm,
+                                 std::string* runner_state) {
   std::ifstream in;
   CheckpointHeader header = open_checkpoint_state(path, expected_algorithm, in);
+  if (runner_state) {
+    runner_state->assign(header.runner_state_bytes, '\0');
+    in.seekg(-static_cast<std::streamoff>(header.runner_state_bytes), std::ios::cur);
+    in.read(runner_state->data(), static_cast<std::streamsize>(runner_state->size()));
+  }
   try {
     algorithm.load(in);
   } catch (const Error&) {

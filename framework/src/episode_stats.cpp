@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "binary_stream.h"
+
 namespace marl {
 
 namespace {
@@ -70,6 +72,22 @@ std::vector<double> EpisodeStats::column_values() const {
   values.push_back(count_ == 0 ? kNaN : length_sum_ / count_);
   for (size_t m = 0; m < metric_sum_.size(); ++m) values.push_back(mean_metric(static_cast<int>(m)));
   return values;
+}
+
+void EpisodeStats::save(std::ostream& out) const {
+  binary::write<int64_t>(out, count_);
+  binary::write(out, length_sum_);
+  binary::write_vector(out, agent_sum_);
+  binary::write_vector(out, metric_sum_);
+}
+
+void EpisodeStats::load(std::istream& in) {
+  const int64_t count = binary::read<int64_t>(in, "the episode count");
+  if (count < 0 || count > INT32_MAX) throw Error("the checkpoint's runner state has an impossible episode count");
+  count_ = static_cast<int>(count);
+  length_sum_ = binary::read<double>(in, "the episode lengths");
+  binary::read_vector(in, agent_sum_, agent_sum_.size(), "the episode returns");
+  binary::read_vector(in, metric_sum_, metric_sum_.size(), "the episode metrics");
 }
 
 }  // namespace marl

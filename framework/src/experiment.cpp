@@ -67,6 +67,7 @@ AlgorithmContext Experiment::algorithm_context(const EnvSpec& spec, int num_envs
   const int threads = static_cast<int>(config.run.get_int("torch_threads"));
   context.threads = threads == 0 ? ThreadPool::hardware_threads() : threads;
   context.params = config.algorithm;
+  context.checkpoint_replay = config.run.get_bool("checkpoint_replay");
   return context;
 }
 

@@ -211,6 +211,14 @@ const ParamSpecList& run_param_specs() {
                       "also checkpoint after this many minutes of wall time since the last one, so a killed "
                       "run loses at most that much; 0 turns it off")
           .range(0.0, 1e6),
+      ParamSpec::integer("keep_checkpoints", 1,
+                         "checkpoints kept: checkpoint.bin (the latest) and the newest keep_checkpoints - 1 "
+                         "earlier ones as checkpoint-<env_steps>.bin")
+          .range(1, 1000),
+      ParamSpec::boolean("checkpoint_replay", false,
+                         "replay-based learners (qmix, maddpg) save their replay buffer in checkpoints, so that "
+                         "marl run --resume continues bit-identically; it can make checkpoints large (see the "
+                         "algorithm's README)"),
       ParamSpec::integer("eval_episodes", 0, "greedy evaluation episodes at the end of the run")
           .range(0, std::nullopt),
       ParamSpec::integer("check_env_steps", 100,

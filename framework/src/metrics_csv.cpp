@@ -5,9 +5,11 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <cstring>
 
+#include "atomic_file.h"
 #include "marl/error.h"
 
 namespace marl {
@@ -20,6 +22,40 @@ MetricsCsv::MetricsCsv(const std::filesystem::path& path, std::vector<std::strin
   for (size_t i = 0; i < columns_.size(); ++i) header += (i ? "," : "") + columns_[i];
   header += '\n';
   write_whole(header);
+}
+
+MetricsCsv::MetricsCsv(const std::filesystem::path& path, std::vector<std::string> columns, int fd, int64_t size)
+    : path_(path), fd_(fd), size_(size), columns_(std::move(columns)) {}
+
+std::unique_ptr<MetricsCsv> MetricsCsv::resume(const std::filesystem::path& path, std::vector<std::string> columns,
+                                               double keep_up_to) {
+  const std::string text = read_file(path);
+  std::string header;
+  for (size_t i = 0; i < columns.size(); ++i) header += (i ? "," : "") + columns[i];
+  header += '\n';
+  if (text.compare(0, header.size(), header) != 0) {
+    throw Error(path.string() + ": line 1 is not the header this run writes (" + header.substr(0, header.size() - 1) +
+                "); was the config or the algorithm changed?");
+  }
+  size_t keep = header.size();
+  int line = 1;
+  while (keep < text.size()) {
+    const size_t end = text.find('\n', keep);
+    if (end == std::string::npos) break;  // a torn last line
+    ++line;
+    const std::string first = text.substr(keep, text.find(',', keep) - keep);
+    char* parsed = nullptr;
+    const double steps = std::strtod(first.c_str(), &parsed);
+    if (first.empty() || *parsed != '\0') {
+      throw Error(path.string() + ":" + std::to_string(line) + ": env_steps '" + first + "' is not a number");
+    }
+    if (steps > keep_up_to) break;
+    keep = end + 1;
+  }
+  if (keep != text.size()) write_file_atomic(path, text.substr(0, keep));
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot open " + path.string() + ": " + std::strerror(errno));
+  return std::unique_ptr<MetricsCsv>(new MetricsCsv(path, std::move(columns), fd, static_cast<int64_t>(keep)));
 }
 
 MetricsCsv::~MetricsCsv() {

@@ -25,9 +25,12 @@ std::string holder_of(int fd) {
 
 }  // namespace
 
-RunDirLock::RunDirLock(const std::filesystem::path& dir) {
+RunDirLock::RunDirLock(const std::filesystem::path& dir, Mode mode) {
   namespace fs = std::filesystem;
   std::error_code ec;
+  if (mode == Mode::Resume && !fs::is_directory(dir, ec)) {
+    throw Error("cannot resume " + dir.string() + ": no such run directory");
+  }
   if (dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);
   if (ec) throw Error("cannot create the folder for run directory " + dir.string() + ": " + ec.message());
   if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) {
@@ -42,10 +45,15 @@ RunDirLock::RunDirLock(const std::filesystem::path& dir) {
     ::close(fd_);
     fd_ = -1;
     throw Error("run directory " + dir.string() + " is in use by " + holder +
-                "; pass another --out (or leave out --out for a fresh folder)");
+                (mode == Mode::Create ? "; pass another --out (or leave out --out for a fresh folder)" : ""));
   }
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.path().filename() == kFileName) continue;
+    if (mode == Mode::Resume) {
+      const std::string name = entry.path().filename().string();
+      if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos) fs::remove(entry.path(), ec);
+      continue;
+    }
     ::close(fd_);
     fd_ = -1;
     throw Error("run directory " + dir.string() + " already exists and is not empty; pass another --out or remove it");

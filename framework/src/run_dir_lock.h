@@ -10,8 +10,11 @@
 // another process gets.
 //
 // Contract: the constructor throws marl::Error naming the folder when it
-// cannot be created, is locked by another process, or holds anything but
-// the lock file. The destructor releases the lock.
+// cannot be created, is locked by another process, or (Mode::Create) holds
+// anything but the lock file. Mode::Resume takes an existing run's folder
+// and removes the temporary files a killed writer left behind (".<name>.tmp-
+// <pid>": with the lock held, no live process is writing them). The
+// destructor releases the lock.
 #pragma once
 
 #include <filesystem>
@@ -20,7 +23,8 @@ namespace marl {
 
 class RunDirLock {
  public:
-  explicit RunDirLock(const std::filesystem::path& dir);
+  enum class Mode { Create, Resume };
+  explicit RunDirLock(const std::filesystem::path& dir, Mode mode = Mode::Create);
   ~RunDirLock();
   RunDirLock(const RunDirLock&) = delete;
   RunDirLock& operator=(const RunDirLock&) = delete;

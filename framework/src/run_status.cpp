@@ -62,6 +62,7 @@ void write_run_status(const std::filesystem::path& run_dir, const RunStatus& sta
        << "  \"pid\": " << status.pid << ",\n"
        << "  \"host\": \"" << json_escape(status.host) << "\",\n"
        << "  \"started\": \"" << json_escape(status.started) << "\",\n"
+       << "  \"resumed_from_env_steps\": " << status.resumed_from << ",\n"
        << "  \"heartbeat\": \"" << utc_timestamp() << "\"\n"
        << "}\n";
   write_file_atomic(run_dir / "run.json", json.str());

@@ -20,7 +20,9 @@
 #include "marl/host/progress.h"
 #include "marl/host/run_loop.h"
 #include "marl/host/run_status.h"
+#include "kept_checkpoints.h"
 #include "run_dir_lock.h"
+#include "runner_state.h"
 
 namespace marl {
 
@@ -50,15 +52,33 @@ std::vector<double> team_returns(const EpisodeStats& stats, const EnvSpec& spec)
   return returns;
 }
 
-// Sums of the algorithm's train() metrics over one log interval.
-struct TrainMetricSums {
-  std::vector<double> sum;
-  int count = 0;
-  void clear() {
-    std::fill(sum.begin(), sum.end(), 0.0);
-    count = 0;
+// Reads the checkpoint a resumed run continues from into `algorithm` and
+// `runner_state`, after checking that it belongs to this run.
+CheckpointHeader read_resume_checkpoint(const std::filesystem::path& run_dir, const Experiment& experiment,
+                                        uint64_t seed, Algorithm& algorithm, std::string& runner_state) {
+  const std::filesystem::path file = run_dir / "checkpoint.bin";
+  std::error_code ec;
+  const std::string status =
+      std::filesystem::exists(run_dir / "run.json", ec) ? read_run_status_field(run_dir, "status") : "";
+  if (status == "completed") {
+    throw Error("cannot resume " + run_dir.string() + ": the run is completed (run.json); start a new run instead");
   }
-};
+  if (!std::filesystem::exists(file, ec)) {
+    throw Error("cannot resume " + run_dir.string() + ": it has no checkpoint.bin (the run stopped before its first "
+                "checkpoint; start it again)");
+  }
+  const CheckpointHeader header = load_checkpoint(file, experiment.config.algorithm_plugin, algorithm, &runner_state);
+  if (header.env != experiment.config.env_plugin || header.seed != seed) {
+    throw Error("cannot resume " + run_dir.string() + ": checkpoint.bin is of env '" + header.env + "' seed " +
+                std::to_string(header.seed) + ", config.toml says env '" + experiment.config.env_plugin + "' seed " +
+                std::to_string(seed));
+  }
+  if (runner_state.empty()) {
+    throw Error("cannot resume " + run_dir.string() + ": checkpoint.bin was written by an older marl without the "
+                "runner's state; it can be evaluated but not resumed");
+  }
+  return header;
+}
 
 }  // namespace
 
@@ -96,8 +116,16 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
         experiment.baseline_context(envs.spec(), eval.num_envs, options.seed));
   }
 
-  const RunDirLock run_dir_lock(options.run_dir);  // created atomically, held until the run returns
-  write_file_atomic(options.run_dir / "config.toml", experiment.config_toml(options.seed));
+  // The folder is created atomically (or, resuming, taken over) and held
+  // until the run returns.
+  const RunDirLock run_dir_lock(options.run_dir,
+                                options.resume ? RunDirLock::Mode::Resume : RunDirLock::Mode::Create);
+  const std::string& algorithm_name = experiment.config.algorithm_plugin;
+  const std::filesystem::path checkpoint_file = options.run_dir / "checkpoint.bin";
+  std::string runner_state;
+  CheckpointHeader resumed;
+  if (options.resume) resumed = read_resume_checkpoint(options.run_dir, experiment, options.seed, *algorithm, runner_state);
+  if (!options.resume) write_file_atomic(options.run_dir / "config.toml", experiment.config_toml(options.seed));
   RunStatus status;
   status.experiment = experiment.name;
   status.source = experiment.source;
@@ -107,63 +135,92 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
   ::gethostname(host, sizeof host - 1);
   status.host = host;
   status.started = utc_timestamp();
+  if (options.resume) {
+    status.checkpoint = "checkpoint.bin";
+    status.resumed_from = resumed.env_steps;
+  }
   write_run_status(options.run_dir, status);
   LogFileScope log_file(options.run_dir / "log.txt");
 
-  const std::string& algorithm_name = experiment.config.algorithm_plugin;
   CheckpointHeader header{algorithm_name, experiment.algorithm_plugin->record().version,
                           experiment.config.env_plugin, 0, options.seed};
-  auto checkpoint = [&] {
-    header.env_steps = envs.total_steps();
-    save_checkpoint(options.run_dir / "checkpoint.bin", header, *algorithm);
-    status.checkpoint = "checkpoint.bin";
-  };
 
-  logger().info("run '{}' seed {}: env '{}' x{} ({} agents), algorithm '{}', {} env steps -> {}",
-                experiment.name, options.seed, experiment.config.env_plugin, envs.num_envs(),
-                envs.num_agents(), algorithm_name, total_steps, options.run_dir.string());
+  logger().info("{} '{}' seed {}: env '{}' x{} ({} agents), algorithm '{}', {} env steps -> {}",
+                options.resume ? "resuming run" : "run", experiment.name, options.seed,
+                experiment.config.env_plugin, envs.num_envs(), envs.num_agents(), algorithm_name, total_steps,
+                options.run_dir.string());
 
   TrainSummary summary;
   summary.teams = envs.spec().teams;
-  const auto start = Clock::now();
+  auto start = Clock::now();
   try {
     EpisodeStats stats(envs.spec());
     std::vector<std::string> columns = {"env_steps", "episodes", "updates", "wall_s", "steps_per_s"};
     for (const auto& name : stats.column_names()) columns.push_back(name);
     for (const auto& name : train_names) columns.push_back(name);
-    MetricsCsv csv(options.run_dir / "metrics.csv", columns);
 
-    TrainMetricSums train_sums;
-    train_sums.sum.assign(train_names.size(), 0.0);
+    RunnerCounters counters;
+    counters.train_sums.assign(train_names.size(), 0.0);
+    counters.next_log = log_interval;
+    counters.next_checkpoint = checkpoint_interval;
+    std::unique_ptr<MetricsCsv> csv;
+    if (options.resume) {
+      const int mismatched = load_runner_state(runner_state, counters, envs, stats);
+      if (mismatched > 0) {
+        logger().warn("{} of {} envs replayed to other observations than were saved: env '{}' is not a function of "
+                      "its reset seed and actions, so this run goes on validly but not identically to an "
+                      "uninterrupted one", mismatched, envs.num_envs(), experiment.config.env_plugin);
+      }
+      summary.episodes = counters.episodes;
+      summary.updates = counters.updates;
+      start -= std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(counters.wall_seconds));
+      // Rows past the checkpoint's last row were written after it (or are
+      // the partial row of an interrupted run): they are written again.
+      csv = MetricsCsv::resume(options.run_dir / "metrics.csv", columns, static_cast<double>(counters.last_row_steps));
+      logger().info("resumed at env step {} from {}", resumed.env_steps, checkpoint_file.string());
+    } else {
+      csv = std::make_unique<MetricsCsv>(options.run_dir / "metrics.csv", columns);
+    }
+
+    auto last_checkpoint = Clock::now();
+    const KeptCheckpoints kept(options.run_dir, static_cast<int>(run.get_int("keep_checkpoints")));
+    auto checkpoint = [&] {
+      header.env_steps = envs.total_steps();
+      counters.episodes = summary.episodes;
+      counters.updates = summary.updates;
+      counters.wall_seconds = seconds_since(start);
+      kept.before_replacing(checkpoint_file);
+      save_checkpoint(checkpoint_file, header, *algorithm, save_runner_state(counters, envs, stats));
+      status.checkpoint = "checkpoint.bin";
+      last_checkpoint = Clock::now();
+    };
+
     ProgressReporter progress(total_steps, options.live_progress);
-    uint64_t next_log = log_interval;
-    uint64_t next_checkpoint = checkpoint_interval;
-    uint64_t last_row_steps = 0;
     auto last_row_time = Clock::now();
     auto last_heartbeat = Clock::now();
-    auto last_checkpoint = Clock::now();
 
     auto write_row = [&] {
       const uint64_t steps = envs.total_steps();
       const double interval_s = seconds_since(last_row_time);
-      const double rate = interval_s > 0 ? (steps - last_row_steps) / interval_s : 0.0;
+      const double rate = interval_s > 0 ? (steps - counters.last_row_steps) / interval_s : 0.0;
       std::vector<double> row = {static_cast<double>(steps), static_cast<double>(summary.episodes),
                                  static_cast<double>(summary.updates), seconds_since(start), rate};
       for (double v : stats.column_values()) row.push_back(v);
-      for (double s : train_sums.sum) row.push_back(train_sums.count ? s / train_sums.count : NAN);
-      csv.append(row);
+      for (double s : counters.train_sums) row.push_back(counters.train_count ? s / counters.train_count : NAN);
+      csv->append(row);
       summary.final_return = stats.mean_return();
       summary.final_team_returns = team_returns(stats, envs.spec());
       std::ostringstream text;
       text << "episodes " << summary.episodes << ", return " << fmt::format("{:.4g}", stats.mean_return());
       progress.interval(steps, rate, text.str());
       stats.clear();
-      train_sums.clear();
-      last_row_steps = steps;
+      std::fill(counters.train_sums.begin(), counters.train_sums.end(), 0.0);
+      counters.train_count = 0;
+      counters.last_row_steps = steps;
       last_row_time = Clock::now();
     };
 
-    envs.reset();
+    if (!options.resume) envs.reset();
     const InterruptGuard interrupt_guard;
     LoopOptions loop;
     loop.mode = ActMode::Explore;
@@ -181,8 +238,8 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       ++summary.episodes;
     };
     hooks.on_update = [&](const std::vector<double>& values) {
-      for (size_t i = 0; i < values.size(); ++i) train_sums.sum[i] += values[i];
-      ++train_sums.count;
+      for (size_t i = 0; i < values.size(); ++i) counters.train_sums[i] += values[i];
+      ++counters.train_count;
       ++summary.updates;
     };
     hooks.after_step = [&] {
@@ -196,24 +253,30 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
         write_run_status(options.run_dir, status);
         last_heartbeat = Clock::now();
       }
-      if (envs.total_steps() >= next_log) {
+      if (envs.total_steps() >= counters.next_log) {
         write_row();
-        while (next_log <= envs.total_steps()) next_log += log_interval;
+        while (counters.next_log <= envs.total_steps()) counters.next_log += log_interval;
       }
-      if (checkpoint_interval > 0 && envs.total_steps() >= next_checkpoint) {
+      if (checkpoint_interval > 0 && envs.total_steps() >= counters.next_checkpoint) {
+        while (counters.next_checkpoint <= envs.total_steps()) counters.next_checkpoint += checkpoint_interval;
         checkpoint();
-        last_checkpoint = Clock::now();
-        while (next_checkpoint <= envs.total_steps()) next_checkpoint += checkpoint_interval;
       } else if (checkpoint_seconds > 0 && seconds_since(last_checkpoint) >= checkpoint_seconds) {
-        // Wall-time checkpoints bound what a kill loses; they write files only.
+        // Wall-time checkpoints bound what a kill loses; they write files
+        // only, so where they fall never changes the run's numbers.
         checkpoint();
-        last_checkpoint = Clock::now();
       }
     };
     run_steps(envs, *algorithm, loop, hooks);
-    if (envs.total_steps() > last_row_steps) write_row();
+    if (summary.interrupted) {
+      // The checkpoint before the partial row, so that a resumed run writes
+      // the rows an uninterrupted one would (the partial row is cut off then).
+      checkpoint();
+      if (envs.total_steps() > counters.last_row_steps) write_row();
+    } else {
+      if (envs.total_steps() > counters.last_row_steps) write_row();
+      checkpoint();
+    }
     progress.finish();
-    checkpoint();
 
     summary.env_steps = envs.total_steps();
     summary.wall_seconds = seconds_since(start);

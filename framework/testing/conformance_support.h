@@ -94,6 +94,7 @@ uint64_t play_single(Environment& env, const EnvSpec& spec, uint64_t env_seed, u
 // checks auto-reset and episode records; returns the hash of every batch and
 // transition.
 uint64_t play_vector(const EnvMaker& make_env, const EnvSpec& spec, int threads, uint64_t action_seed,
-                     const ConformanceOptions& options, Failures& failures);
+                     const ConformanceOptions& options, Failures& failures,
+                     bool resume_halfway = false);
 
 }  // namespace marl::testing::detail

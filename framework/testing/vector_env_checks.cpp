@@ -2,6 +2,8 @@
 // marl::VectorEnv, as training sees it (auto-reset, episode records, threads).
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <sstream>
 #include <vector>
 
 #include "conformance_support.h"
@@ -77,7 +79,7 @@ void check_records(const std::vector<EpisodeRecord>& finished, const std::vector
 }  // namespace
 
 uint64_t play_vector(const EnvMaker& make_env, const EnvSpec& spec, int threads, uint64_t action_seed,
-                     const ConformanceOptions& options, Failures& failures) {
+                     const ConformanceOptions& options, Failures& failures, bool resume_halfway) {
   VectorEnvConfig config;
   config.num_envs = options.num_envs;
   config.threads = threads;
@@ -87,16 +89,16 @@ uint64_t play_vector(const EnvMaker& make_env, const EnvSpec& spec, int threads,
   // rather than landing in a neighbour's row; threads = 2 must then give the
   // same batches unguarded.
   config.checked_steps = threads == 1 ? options.vector_steps : 0;
-  VectorEnv envs(make_env, config);
-  envs.reset();
-  const Batch& batch = envs.batch();
+  auto vector = std::make_unique<VectorEnv>(make_env, config);
+  vector->reset();
+  const Batch* batch_ptr = &vector->batch();
   const int A = spec.num_agents();
   const int E = options.num_envs;
   const std::string tag = "vector env (threads = " + std::to_string(threads) + ")";
   for (int e = 0; e < E; ++e) {
-    if (batch.is_first[e] != 1) failures.add(tag, ": is_first is not set after reset() for env ", e);
+    if (batch_ptr->is_first[e] != 1) failures.add(tag, ": is_first is not set after reset() for env ", e);
   }
-  check_batch(spec, batch, tag + " after reset()", failures);
+  check_batch(spec, *batch_ptr, tag + " after reset()", failures);
 
   SplitMix64 rng(action_seed);
   TrajectoryHash hash;
@@ -105,7 +107,23 @@ uint64_t play_vector(const EnvMaker& make_env, const EnvSpec& spec, int threads,
   std::vector<EpisodeRecord> expected;
   for (int step = 1; step <= options.vector_steps; ++step) {
     const std::string at = tag + " step " + std::to_string(step);
-    ActionBatch& actions = envs.actions();
+    if (resume_halfway && step == options.vector_steps / 2) {
+      // What marl run --resume does: a new vector env replays each env's
+      // episode so far from its reset seed and actions; the rest of the
+      // trajectory (hashed) must be the uninterrupted one's.
+      std::stringstream state;
+      vector->save_state(state);
+      config.checked_steps = 0;
+      auto resumed = std::make_unique<VectorEnv>(make_env, config);
+      const int mismatched = resumed->restore_state(state);
+      if (mismatched > 0) {
+        failures.add(tag, ": ", mismatched, " envs replayed their episode from its reset seed and actions to other "
+                     "observations: an episode must be a function of both (marl run --resume relies on it)");
+      }
+      vector = std::move(resumed);
+    }
+    const Batch& batch = vector->batch();
+    ActionBatch& actions = vector->actions();
     for (int a = 0; a < A; ++a) {
       for (int e = 0; e < E; ++e) {
         if (!draw_action(spec.agents[a].action, batch.avail ? batch.agent_avail(a, e) : nullptr, rng,
@@ -116,7 +134,7 @@ uint64_t play_vector(const EnvMaker& make_env, const EnvSpec& spec, int threads,
         }
       }
     }
-    const Transition& t = envs.step();
+    const Transition& t = vector->step();
     check_batch(spec, batch, at, failures);
     hash.add_bytes(batch.obs, static_cast<size_t>(A * E * batch.obs_size) * sizeof(float));
     hash.add_bytes(t.reward, static_cast<size_t>(A * E) * sizeof(float));
@@ -153,8 +171,8 @@ uint64_t play_vector(const EnvMaker& make_env, const EnvSpec& spec, int threads,
       lengths[e] = 0;
       std::fill_n(returns.begin() + e * A, A, 0.0);
     }
-    check_records(envs.finished_episodes(), expected, spec, at, hash, failures);
-    envs.finished_episodes().clear();
+    check_records(vector->finished_episodes(), expected, spec, at, hash, failures);
+    vector->finished_episodes().clear();
   }
   return hash.value();
 }

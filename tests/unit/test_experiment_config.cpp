@@ -96,7 +96,7 @@ TEST_CASE("run_param_specs declares the core's [run] keys with valid defaults", 
   }
   CHECK(names == std::vector<std::string>{"name", "seed", "seeds", "env_steps", "num_envs", "threads",
                                           "torch_threads", "log_interval", "checkpoint_interval", "checkpoint_minutes",
-                                          "eval_episodes", "check_env_steps", "eval_baseline"});
+                                          "keep_checkpoints", "checkpoint_replay", "eval_episodes", "check_env_steps", "eval_baseline"});
   CHECK_FALSE(marl::run_param_specs()[4].check(int64_t{65537}).empty());  // num_envs
   CHECK_FALSE(marl::run_param_specs()[5].check(int64_t{257}).empty());    // threads
 }

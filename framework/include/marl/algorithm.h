@@ -34,6 +34,10 @@ struct AlgorithmContext {
   int num_envs = 1;            // batch width
   uint64_t seed = 0;           // derive all RNG streams from this
   int threads = 1;             // intra-op threads the algorithm may use ([run].torch_threads)
+  // [run].checkpoint_replay: save() includes replay buffers (they can be
+  // large), so that a resumed run continues bit-identically. On-policy
+  // storage is always saved.
+  bool checkpoint_replay = false;
   Params params;               // validated, defaults filled in
 };
 
@@ -57,8 +61,15 @@ class Algorithm {
   // the caller).
   virtual void train(std::vector<double>& metrics) = 0;
 
-  // Full learner state (networks, optimizers, normalizers, counters). Written
-  // by the core inside an atomically replaced checkpoint file.
+  // Full learner state (networks, optimizers, normalizers, counters,
+  // generators, and what is in progress: an on-policy rollout, episodes being
+  // recorded, the recurrent state of the training envs; the replay buffer when
+  // AlgorithmContext::checkpoint_replay). Written by the core inside an
+  // atomically replaced checkpoint file, between a step's observe()/train()
+  // and the next act(). `marl run --resume` builds the algorithm from the
+  // run's config and calls load(): with everything saved, the resumed run
+  // writes the same numbers as an uninterrupted one. load() also serves
+  // `marl eval`, where the in-progress parts are simply unused.
   virtual void save(std::ostream& out) const = 0;
   virtual void load(std::istream& in) = 0;
 };

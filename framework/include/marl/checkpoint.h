@@ -1,14 +1,23 @@
 // Checkpoint files: a small text header saying what produced the state,
-// then the algorithm's own bytes (Algorithm::save). Written atomically.
+// then the runner's state (what `marl run --resume` continues: the env
+// streams, counters, the metrics row in progress) and the algorithm's own
+// bytes (Algorithm::save). Written atomically; the payload's size and
+// checksum are in the header and checked on every read.
 //
-//   MARL-CHECKPOINT 1
+//   MARL-CHECKPOINT 2
 //   algorithm=mappo
 //   algorithm_version=1.0.0
 //   env=mpe
 //   env_steps=200000
 //   seed=1
+//   runner_state_bytes=1234
+//   payload_bytes=56789
+//   payload_fnv1a64=...
 //   <blank line>
-//   <algorithm state>
+//   <runner state><algorithm state>
+//
+// Version 1 files (no runner state) still load for evaluation and as frozen
+// opponents; they cannot be resumed.
 #pragma once
 
 #include <cstdint>
@@ -26,10 +35,12 @@ struct CheckpointHeader {
   std::string env;
   uint64_t env_steps = 0;
   uint64_t seed = 0;
+  uint64_t runner_state_bytes = 0;  // 0: the checkpoint cannot be resumed
 };
 
+// `runner_state` is opaque to this layer (the trainer writes and reads it).
 void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header,
-                     const Algorithm& algorithm);
+                     const Algorithm& algorithm, const std::string& runner_state = {});
 
 // Reads the header only (marl::Error if the file is not a checkpoint).
 CheckpointHeader read_checkpoint_header(const std::filesystem::path& path);
@@ -51,8 +62,10 @@ CheckpointHeader open_run_checkpoint(const std::filesystem::path& path,
                                      const std::string& expected_env,
                                      const std::string& config_key, std::ifstream& in);
 
-// Checks that the checkpoint was made by `expected_algorithm` and loads it.
+// Checks that the checkpoint was made by `expected_algorithm` and loads it;
+// with `runner_state`, also returns the runner's state (empty if none).
 CheckpointHeader load_checkpoint(const std::filesystem::path& path,
-                                 const std::string& expected_algorithm, Algorithm& algorithm);
+                                 const std::string& expected_algorithm, Algorithm& algorithm,
+                                 std::string* runner_state = nullptr);
 
 }  // namespace marl

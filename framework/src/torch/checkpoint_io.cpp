@@ -76,6 +76,11 @@ void TorchStateWriter::write_tensor(const std::string& name, const torch::Tensor
   archive_->write(name, c10::IValue(tensor.detach().to(torch::kCPU).clone()));
 }
 
+void TorchStateWriter::write_optional_tensor(const std::string& name, const torch::Tensor& tensor) {
+  write_int(name + "/defined", tensor.defined() ? 1 : 0);
+  if (tensor.defined()) write_tensor(name, tensor);
+}
+
 void TorchStateWriter::write_double(const std::string& name, double value) {
   claim(name);
   archive_->write(name, c10::IValue(value));
@@ -204,6 +209,21 @@ torch::Tensor TorchStateReader::read_tensor(const std::string& name) {
   const c10::IValue v = value(name);
   if (!v.isTensor()) bad_entry(name, "not a tensor");
   return v.toTensor();
+}
+
+torch::Tensor TorchStateReader::read_optional_tensor(const std::string& name) {
+  return read_int(name + "/defined") != 0 ? read_tensor(name) : torch::Tensor();
+}
+
+void TorchStateReader::read_tensor_into(const std::string& name, torch::Tensor& target) {
+  const torch::Tensor value = read_tensor(name);
+  if (value.sizes() != target.sizes() || value.scalar_type() != target.scalar_type()) {
+    std::ostringstream why;
+    why << "has shape " << value.sizes() << " " << value.scalar_type() << ", expected " << target.sizes() << " "
+        << target.scalar_type();
+    bad_entry(name, why.str());
+  }
+  target.copy_(value);
 }
 
 double TorchStateReader::read_double(const std::string& name) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "marl/error.h"
+#include "marl/torch/checkpoint_io.h"
 
 namespace marl {
 
@@ -139,6 +140,26 @@ int64_t EpisodeBuilder::add(const Transition& tr, EpisodeReplayBuffer& buffer) {
     }
   }
   return committed;
+}
+
+void EpisodeBuilder::save(TorchStateWriter& w, const std::string& prefix) const {
+  w.write_int(prefix + "building/started", started_ ? 1 : 0);
+  write_episode_rows(w, prefix + "building", staging_, num_envs_);
+  w.write_tensor(prefix + "building/env_lengths", torch::tensor(lengths_, torch::kInt64));
+}
+
+void EpisodeBuilder::load(TorchStateReader& r, const std::string& prefix) {
+  started_ = r.read_int(prefix + "building/started") != 0;
+  read_episode_rows(r, prefix + "building", staging_, num_envs_);
+  torch::Tensor lengths = torch::zeros({num_envs_}, torch::kInt64);
+  r.read_tensor_into(prefix + "building/env_lengths", lengths);
+  for (int64_t e = 0; e < num_envs_; ++e) {
+    lengths_[e] = lengths[e].item<int64_t>();
+    if (lengths_[e] < 0 || lengths_[e] > config_.episode_limit) {
+      throw ConfigError("checkpoint entry '" + prefix + "building/env_lengths' holds an impossible episode length " +
+                        std::to_string(lengths_[e]));
+    }
+  }
 }
 
 }  // namespace marl

@@ -64,6 +64,9 @@ void EpisodeRecorder::save(TorchStateWriter& w, const std::string& p) const {
   w.write_int(p + "episodes", episodes_);
   w.write_int(p + "owed_updates", owed_updates_);
   w.write_int(p + "steps_since_train", steps_since_train_);
+  builder_.save(w, p);
+  w.write_int(p + "replay_saved", config_.save_buffer ? 1 : 0);
+  if (config_.save_buffer) buffer_.save(w, p);
 }
 
 void EpisodeRecorder::load(TorchStateReader& r, const std::string& p) {
@@ -71,6 +74,8 @@ void EpisodeRecorder::load(TorchStateReader& r, const std::string& p) {
   episodes_ = r.read_int(p + "episodes");
   owed_updates_ = r.read_int(p + "owed_updates");
   steps_since_train_ = r.read_int(p + "steps_since_train");
+  builder_.load(r, p);
+  if (r.read_int(p + "replay_saved") != 0) buffer_.load(r, p);
 }
 
 }  // namespace marl

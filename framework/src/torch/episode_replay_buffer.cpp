@@ -3,6 +3,7 @@
 #include <string>
 
 #include "marl/error.h"
+#include "marl/torch/checkpoint_io.h"
 
 namespace marl {
 
@@ -39,6 +40,57 @@ torch::Tensor pick(const torch::Tensor& t, const torch::Tensor& idx, int64_t ste
 
 EpisodeBatch make_episode_batch(const EpisodeBufferConfig& config, int64_t batch) {
   return allocate(config, batch, /*zeroed=*/true);
+}
+
+namespace {
+template <typename Batch, typename F>
+void for_each_field(Batch& b, F&& f) {
+  f("obs", b.obs);
+  f("state", b.state);
+  f("avail", b.avail);
+  f("actions", b.actions);
+  f("rewards", b.rewards);
+  f("terminated", b.terminated);
+  f("filled", b.filled);
+  f("lengths", b.lengths);
+}
+}  // namespace
+
+void write_episode_rows(TorchStateWriter& w, const std::string& prefix, const EpisodeBatch& batch, int64_t rows) {
+  for_each_field(batch, [&](const char* name, const torch::Tensor& t) {
+    if (t.defined()) w.write_tensor(prefix + "/" + name, t.narrow(0, 0, rows));
+  });
+}
+
+void read_episode_rows(TorchStateReader& r, const std::string& prefix, EpisodeBatch& batch, int64_t rows) {
+  for_each_field(batch, [&](const char* name, torch::Tensor& t) {
+    if (!t.defined()) return;
+    torch::Tensor part = t.narrow(0, 0, rows);
+    r.read_tensor_into(prefix + "/" + name, part);
+  });
+}
+
+void EpisodeReplayBuffer::save(TorchStateWriter& w, const std::string& prefix) const {
+  write_episode_rows(w, prefix + "replay", data_, size_);
+  w.write_int(prefix + "replay/next", next_);
+  w.write_int(prefix + "replay/size", size_);
+  w.write_int(prefix + "replay/added", added_);
+  w.write_int(prefix + "replay/transitions", transitions_);
+}
+
+void EpisodeReplayBuffer::load(TorchStateReader& r, const std::string& prefix) {
+  const int64_t size = r.read_int(prefix + "replay/size");
+  const int64_t next = r.read_int(prefix + "replay/next");
+  if (size < 0 || size > config_.capacity || next < 0 || next >= config_.capacity) {
+    throw ConfigError("checkpoint entry '" + prefix + "replay/size' = " + std::to_string(size) + " (next " +
+                      std::to_string(next) + ") does not fit a replay of " + std::to_string(config_.capacity) +
+                      " episodes (was buffer_size changed?)");
+  }
+  read_episode_rows(r, prefix + "replay", data_, size);
+  next_ = next;
+  size_ = size;
+  added_ = r.read_int(prefix + "replay/added");
+  transitions_ = r.read_int(prefix + "replay/transitions");
 }
 
 EpisodeReplayBuffer::EpisodeReplayBuffer(const EpisodeBufferConfig& c) : config_(c) {

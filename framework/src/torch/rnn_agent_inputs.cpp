@@ -31,6 +31,19 @@ void RnnActing::record(ActMode mode, const torch::Tensor& chosen) {
   state_[mode].last_action = torch::one_hot(chosen, config_.num_actions).to(torch::kFloat);
 }
 
+void RnnActing::save(TorchStateWriter& w, const std::string& prefix) const {
+  const State& st = state_[ActMode::Explore];
+  w.write_optional_tensor(prefix + "acting/hidden", st.hidden);
+  w.write_optional_tensor(prefix + "acting/last_action", st.last_action);
+}
+
+void RnnActing::load(TorchStateReader& r, const std::string& prefix) {
+  state_.reset();
+  State& st = state_[ActMode::Explore];
+  st.hidden = r.read_optional_tensor(prefix + "acting/hidden");
+  st.last_action = r.read_optional_tensor(prefix + "acting/last_action");
+}
+
 torch::Tensor episode_agent_inputs(const EpisodeBatch& b, const AgentInputConfig& c) {
   const int64_t B = b.batch_size(), n = b.obs.size(2);
   std::vector<torch::Tensor> parts{b.obs};

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "marl/error.h"
+#include "marl/torch/checkpoint_io.h"
 #include "marl/torch/value_norm.h"
 #include "shape_text.h"
 
@@ -277,6 +278,49 @@ std::vector<RolloutMinibatch> RolloutStorage::recurrent_minibatches(int64_t num_
     out.push_back(std::move(mb));
   }
   return out;
+}
+
+namespace {
+// Every tensor of the storage with its entry name; undefined ones are absent
+// by config (no critic obs, masks or hidden states) on both sides.
+template <typename Storage, typename F>
+void for_each_tensor(Storage& s, F&& f) {
+  f("obs", s.obs);
+  f("critic_obs", s.critic_obs);
+  f("avail", s.avail);
+  f("actor_hidden", s.actor_hidden);
+  f("critic_hidden", s.critic_hidden);
+  f("masks", s.masks);
+  f("active", s.active);
+  f("actions", s.actions);
+  f("log_probs", s.log_probs);
+  f("values", s.values);
+  f("rewards", s.rewards);
+  f("terminated", s.terminated);
+  f("truncated", s.truncated);
+  f("final_values", s.final_values);
+  f("returns", s.returns);
+  f("advantages", s.advantages);
+}
+}  // namespace
+
+void RolloutStorage::save(TorchStateWriter& w, const std::string& prefix) const {
+  for_each_tensor(*this, [&](const char* name, const torch::Tensor& t) {
+    if (t.defined()) w.write_tensor(prefix + "rollout/" + name, t);
+  });
+  w.write_int(prefix + "rollout/step", step_);
+}
+
+void RolloutStorage::load(TorchStateReader& r, const std::string& prefix) {
+  for_each_tensor(*this, [&](const char* name, torch::Tensor& t) {
+    if (t.defined()) r.read_tensor_into(prefix + "rollout/" + name, t);
+  });
+  const int64_t step = r.read_int(prefix + "rollout/step");
+  if (step < 0 || step > config_.steps) {
+    throw ConfigError("checkpoint entry '" + prefix + "rollout/step' = " + std::to_string(step) +
+                      " is outside the rollout's 0.." + std::to_string(config_.steps));
+  }
+  step_ = step;
 }
 
 }  // namespace marl

@@ -52,6 +52,9 @@ class TorchStateWriter {
   void write_module(const std::string& name, const torch::nn::Module& module);
   void write_optimizer(const std::string& name, const torch::optim::Optimizer& optimizer);
   void write_tensor(const std::string& name, const torch::Tensor& tensor);
+  // May be undefined (e.g. a recurrent state before the first act): read
+  // back as undefined.
+  void write_optional_tensor(const std::string& name, const torch::Tensor& tensor);
   void write_double(const std::string& name, double value);
   void write_int(const std::string& name, int64_t value);
   void write_generator(const std::string& name, const torch::Generator& gen);
@@ -77,6 +80,10 @@ class TorchStateReader {
   void read_module(const std::string& name, torch::nn::Module& module);
   void read_optimizer(const std::string& name, torch::optim::Optimizer& optimizer);
   torch::Tensor read_tensor(const std::string& name);
+  torch::Tensor read_optional_tensor(const std::string& name);
+  // Copies into `target` (defined), which must have the entry's shape and
+  // dtype (ConfigError naming the entry otherwise): state kept in place.
+  void read_tensor_into(const std::string& name, torch::Tensor& target);
   double read_double(const std::string& name);
   int64_t read_int(const std::string& name);
   void read_generator(const std::string& name, torch::Generator& gen);

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "marl/batch.h"
@@ -42,6 +43,10 @@ class EpisodeBuilder {
   bool started() const { return started_; }
   int64_t length(int64_t env) const { return lengths_.at(env); }
   const EpisodeBatch& staging() const { return staging_; }
+
+  // The episodes in progress (a resumed run continues them).
+  void save(TorchStateWriter& w, const std::string& prefix) const;
+  void load(TorchStateReader& r, const std::string& prefix);
 
  private:
   void check_batch(const Batch& batch) const;

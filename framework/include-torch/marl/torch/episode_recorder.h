@@ -39,6 +39,9 @@ struct EpisodeRecorderConfig {
   int64_t train_interval_episodes = 1;  // used when train_interval_steps == 0
   int64_t train_interval_steps = 0;     // env steps (vector steps x envs) per update
   int64_t warmup_transitions = 0;       // stored transitions before the first update
+  // save() includes the replay buffer: always for on-policy use (a buffer of
+  // one batch), with [run].checkpoint_replay (AlgorithmContext) otherwise.
+  bool save_buffer = false;
 };
 
 class EpisodeRecorder {
@@ -54,8 +57,9 @@ class EpisodeRecorder {
   const EpisodeReplayBuffer& buffer() const { return buffer_; }
   int64_t episodes() const { return episodes_; }
 
-  // Counters and the sampling generator; the buffer is not saved (it can hold
-  // gigabytes): a resumed run refills it before its next update.
+  // Counters, the sampling generator, the episodes in progress and, with
+  // save_buffer, the buffer. Without it a resumed run starts from an empty
+  // buffer and refills it (valid, but not the uninterrupted run's numbers).
   void save(TorchStateWriter& w, const std::string& prefix) const;
   void load(TorchStateReader& r, const std::string& prefix);
 

@@ -27,6 +27,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <string>
 
 namespace marl {
 
@@ -56,6 +57,13 @@ struct EpisodeBatch {
 // A zeroed batch of `batch` episodes shaped for `config` (full episode_limit).
 EpisodeBatch make_episode_batch(const EpisodeBufferConfig& config, int64_t batch);
 
+class TorchStateWriter;
+class TorchStateReader;
+// The first `rows` episodes of a batch under "<prefix>/<field>"; reading
+// copies into `batch`, whose shapes must match.
+void write_episode_rows(TorchStateWriter& w, const std::string& prefix, const EpisodeBatch& batch, int64_t rows);
+void read_episode_rows(TorchStateReader& r, const std::string& prefix, EpisodeBatch& batch, int64_t rows);
+
 class EpisodeReplayBuffer {
  public:
   explicit EpisodeReplayBuffer(const EpisodeBufferConfig& config);
@@ -84,6 +92,11 @@ class EpisodeReplayBuffer {
   const EpisodeBufferConfig& config() const { return config_; }
   // Every slot, in ring order (slot = episodes_added % capacity is next).
   const EpisodeBatch& storage() const { return data_; }
+
+  // The stored episodes and ring position (size() episodes: on the order of
+  // size() * (episode_limit + 1) * agents * obs_size * 4 bytes).
+  void save(TorchStateWriter& w, const std::string& prefix) const;
+  void load(TorchStateReader& r, const std::string& prefix);
 
  private:
   EpisodeBufferConfig config_;

@@ -22,8 +22,10 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <string>
 
 #include "marl/algorithm.h"
+#include "marl/torch/checkpoint_io.h"
 #include "marl/torch/batch_tensors.h"
 #include "marl/torch/episode_replay_buffer.h"
 #include "marl/torch/per_mode.h"
@@ -47,6 +49,9 @@ class RnnActing {
   torch::Tensor outputs(RnnAgent& net, const BatchTensors& team, ActMode mode);
   void record(ActMode mode, const torch::Tensor& chosen);
   void reset() { state_.reset(); }
+  // The training envs' (Explore) state, so a resumed run acts on from it.
+  void save(TorchStateWriter& w, const std::string& prefix) const;
+  void load(TorchStateReader& r, const std::string& prefix);
 
  private:
   struct State {

@@ -34,6 +34,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "marl/torch/gae.h"
@@ -41,6 +42,8 @@
 namespace marl {
 
 class ValueNormImpl;
+class TorchStateWriter;
+class TorchStateReader;
 
 struct RolloutConfig {
   int64_t steps = 0;       // T (on-policy episode_length)
@@ -109,6 +112,11 @@ class RolloutStorage {
                                                          torch::Generator& gen) const;
   std::vector<RolloutMinibatch> recurrent_minibatches(int64_t num_minibatches, int64_t chunk_length,
                                                       torch::Generator& gen) const;
+
+  // The rollout in progress (every tensor and the step), so a resumed run
+  // continues it; load() needs a storage of the same config.
+  void save(TorchStateWriter& w, const std::string& prefix) const;
+  void load(TorchStateReader& r, const std::string& prefix);
 
   int64_t step() const { return step_; }
   bool full() const { return step_ == config_.steps; }

@@ -4,6 +4,7 @@
 // each episode metric the env declares.
 #pragma once
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ class EpisodeStats {
   double mean_return() const;               // over all agents
   double team_mean_return(int team) const;  // over the team's agents
   double mean_metric(int index) const;
+
+  // The sums so far, bit for bit (a resumed run's next metrics row).
+  void save(std::ostream& out) const;
+  void load(std::istream& in);
 
  private:
   EnvSpec spec_;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,12 @@ namespace marl {
 class MetricsCsv {
  public:
   MetricsCsv(const std::filesystem::path& path, std::vector<std::string> columns);
+  // Continues the file of a resumed run: its header must be `columns`; rows
+  // whose first value (env_steps) is above keep_up_to, and a torn last line,
+  // are cut off (the file is replaced atomically), then rows are appended.
+  // marl::Error naming the file and line if it cannot be read as such.
+  static std::unique_ptr<MetricsCsv> resume(const std::filesystem::path& path, std::vector<std::string> columns,
+                                            double keep_up_to);
   ~MetricsCsv();
   MetricsCsv(const MetricsCsv&) = delete;
   MetricsCsv& operator=(const MetricsCsv&) = delete;
@@ -26,6 +33,7 @@ class MetricsCsv {
   static std::string format(double value);
 
  private:
+  MetricsCsv(const std::filesystem::path& path, std::vector<std::string> columns, int fd, int64_t size);
   void write_whole(const std::string& text);
 
   std::filesystem::path path_;

@@ -24,7 +24,8 @@ struct RunStatus {
   // "running" run whose process is gone is told apart by `marl status`.
   int64_t pid = 0;
   std::string host;
-  std::string started;
+  std::string started;       // of this process (a resumed run: of the resume)
+  uint64_t resumed_from = 0;  // env steps of the checkpoint it resumed from (0: not resumed)
   std::string heartbeat;  // set by write_run_status to the time of writing
 };
 

@@ -29,6 +29,12 @@ struct TrainOptions {
   std::filesystem::path run_dir;
   uint64_t seed = 0;
   bool live_progress = false;  // progress bar instead of log lines
+  // Continue the run in run_dir from its checkpoint.bin (marl run --resume):
+  // metrics.csv is cut back to the checkpoint's last row and continued; with
+  // an algorithm that checkpoints its whole state (all in-tree ones; replay
+  // buffers with [run].checkpoint_replay) the run then writes the same
+  // numbers as an uninterrupted one, wall_s and steps_per_s aside.
+  bool resume = false;
 };
 
 struct TrainSummary {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,6 +87,19 @@ class VectorEnv {
     before_auto_reset_ = std::move(hook);
   }
 
+  // Resuming a run (marl run --resume): save_state() writes what continues
+  // the env streams exactly (step counters, each env's episode index and the
+  // actions of its episode so far); restore_state(), on a vector env built
+  // from the same config, resets each env with its episode's seed and replays
+  // those actions. That rebuilds every env's inner state without envs having
+  // to serialise it, relying on the env contract (env.h): an episode is a
+  // function of its reset seed and the actions taken. Returns how many envs
+  // came out of the replay with other observations, state, masks or active
+  // flags than were saved (0 unless an env breaks that contract, when the
+  // resumed run is valid but not identical to an uninterrupted one).
+  void save_state(std::ostream& out) const;
+  int restore_state(std::istream& in);
+
  private:
   std::function<void(int, const Environment&)> before_auto_reset_;
   void reset_env(int e);
@@ -98,6 +112,7 @@ class VectorEnv {
   void arm_guards(int e);
   void check_guards(int e, const char* during);
   StepOutput output_for(int e, float* obs_base, float* state_base);
+  uint64_t fingerprint(int e) const;  // of env e's rows of the batch
   ActionInput input_for(int e) const;
 
   VectorEnvConfig config_;
@@ -119,6 +134,11 @@ class VectorEnv {
   std::vector<uint64_t> env_seed_, episode_index_;
   std::vector<int> episode_length_;
   std::vector<double> episode_return_;  // [E][A]
+  // Per env, the actions of its current episode (step-major, then agent;
+  // box actions D floats each), for save_state(). Reserved for episode_limit
+  // steps, so logging allocates only in episodes without a limit.
+  std::vector<std::vector<int64_t>> log_discrete_;
+  std::vector<std::vector<float>> log_continuous_;
   std::vector<EpisodeRecord> finished_;
   std::vector<EpisodeRecord> pending_;  // per env, filled by the stepping thread
   std::vector<StepStatus> status_;

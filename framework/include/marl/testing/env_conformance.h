@@ -34,7 +34,9 @@
 //    the stage that found it: the later stages would write into shared rows);
 //  * through marl::VectorEnv, its first rows guarded: auto-reset leaves a first observation with
 //    is_first set, finished_episodes() reports the returns and lengths the
-//    transitions add up to, and threads = 2 gives the trajectory of threads = 1.
+//    transitions add up to, and threads = 2 gives the trajectory of threads = 1
+//    even when stopped halfway and resumed the way `marl run --resume` does
+//    (each env replays its episode from its reset seed and actions).
 #pragma once
 
 #include <cstdint>

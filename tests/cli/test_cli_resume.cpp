@@ -1,0 +1,114 @@
+// marl run --resume: a run killed at a random moment (kill -9) or stopped by
+// a signal continues from its last checkpoint and ends with the same
+// metrics.csv (wall-clock columns aside) and eval.csv as an uninterrupted run.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "atomic_file.h"
+#include "cli_runner.h"
+#include "marl/host/run_status.h"
+
+namespace fs = std::filesystem;
+using marl::testing::run_cli;
+
+namespace {
+
+struct ResumeCase {
+  std::string name;
+  std::string experiment;
+  std::string sets;  // --set ... for both runs
+};
+
+// Runs `c` uninterrupted, and again with `signal` sent at a random moment,
+// then resumed; both must agree.
+void check_resume_matches(const ResumeCase& c, const std::string& signal) {
+  const fs::path root = marl::testing::scratch_dir("resume_" + c.name);
+  const fs::path whole = root / "whole";
+  const fs::path stopped = root / "stopped";
+  const std::string args = "run --no-progress --no-hints " + c.experiment + " " + c.sets;
+  const auto uninterrupted = run_cli(args + " --out " + whole.string());
+  INFO(uninterrupted.output);
+  REQUIRE(uninterrupted.exit_code == 0);
+
+  // Stopped after a random number (2..7) of its metrics rows and a random
+  // fraction of a second: before, during or after an update, mid-episode.
+  // (Random per test run, not seeded: over many CI runs every moment is hit.)
+  std::random_device random;
+  const int lines = 3 + static_cast<int>(random() % 6);
+  const std::string pause = "0.0" + std::to_string(random() % 10);
+  const std::string metrics = (stopped / "metrics.csv").string();
+  const auto killed = run_cli(args + " --out " + stopped.string() + " >/dev/null 2>&1 & pid=$!;" +
+                              " for i in $(seq 1 1200); do [ \"$(wc -l < " + metrics + " 2>/dev/null)\" -ge " +
+                              std::to_string(lines) + " ] 2>/dev/null && break; sleep 0.02; done; sleep " + pause +
+                              "; kill -" + signal + " $pid; wait $pid; echo \"exit=$?\" after " +
+                              std::to_string(lines - 1) + " rows and " + pause + " s");
+  INFO(killed.output);
+  REQUIRE(killed.output.find("exit=0") == std::string::npos);  // it was stopped before the end
+  const auto resumed = run_cli("run --no-progress --no-hints --resume " + stopped.string());
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.output, Catch::Contains("resumed at env step"));
+  CHECK(marl::read_run_status_field(stopped, "status") == "completed");
+  CHECK(marl::read_run_status_field(stopped, "resumed_from_env_steps") != "0");
+
+  CHECK(marl::testing::metrics_without_wall_clock(stopped) == marl::testing::metrics_without_wall_clock(whole));
+  CHECK(marl::read_file(stopped / "eval.csv") == marl::read_file(whole / "eval.csv"));
+  for (const auto& entry : fs::directory_iterator(stopped)) {
+    CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);  // a killed write's leftovers
+  }
+}
+
+const std::string kBudget = " --set run.log_interval=800 --set run.checkpoint_interval=400 --set run.eval_episodes=8";
+
+}  // namespace
+
+TEST_CASE("resume after kill -9: mappo is bit-identical to an uninterrupted run", "[cli][resume]") {
+  check_resume_matches({"mappo", "experiments/mpe/spread_mappo.toml",
+                        "--set run.num_envs=8 --set run.env_steps=16000 --set algorithm.ppo_epochs=4" + kBudget},
+                       "KILL");
+}
+
+TEST_CASE("resume after Ctrl-C: recurrent mappo is bit-identical to an uninterrupted run", "[cli][resume]") {
+  check_resume_matches({"rmappo", "experiments/mpe/spread_rmappo.toml",
+                        "--set run.num_envs=8 --set run.env_steps=12000 --set algorithm.ppo_epochs=2" + kBudget},
+                       "INT");
+}
+
+TEST_CASE("resume after kill -9: qmix with checkpoint_replay is bit-identical", "[cli][resume]") {
+  check_resume_matches({"qmix", "experiments/mpe/spread_qmix.toml",
+                        "--set run.num_envs=4 --set run.env_steps=8000 --set run.checkpoint_replay=true "
+                        "--set algorithm.batch_size=8 --set algorithm.buffer_size=64" + kBudget},
+                       "KILL");
+}
+
+TEST_CASE("resume after kill -9: COMA is bit-identical", "[cli][resume]") {
+  check_resume_matches({"coma", "experiments/mpe/spread_coma.toml",
+                        "--set run.env_steps=10000" + kBudget},
+                       "KILL");
+}
+
+TEST_CASE("resume after kill -9: maddpg with checkpoint_replay is bit-identical", "[cli][resume]") {
+  check_resume_matches({"maddpg", "experiments/mpe/spread_maddpg_original.toml",
+                        "--set run.num_envs=4 --set run.env_steps=8000 --set run.checkpoint_replay=true "
+                        "--set algorithm.batch_size=64 --set algorithm.warmup_transitions=1000" + kBudget},
+                       "KILL");
+}
+
+TEST_CASE("resume refuses what it cannot continue, with the reason", "[cli][resume]") {
+  const fs::path root = marl::testing::scratch_dir("resume_refusals");
+  const fs::path done = root / "done";
+  REQUIRE(run_cli("run --no-progress --no-hints experiments/matrix/two_step_random.toml --set run.env_steps=200 --out " +
+                  done.string()).exit_code == 0);
+  const auto completed = run_cli("run --resume " + done.string());
+  CHECK(completed.exit_code != 0);
+  CHECK_THAT(completed.output, Catch::Contains("completed"));
+  const auto missing = run_cli("run --resume " + (root / "nowhere").string());
+  CHECK(missing.exit_code != 0);
+  CHECK_THAT(missing.output, Catch::Contains("not a run directory"));
+  const auto mixed = run_cli("run --resume " + done.string() + " --set run.seed=3");
+  CHECK(mixed.exit_code != 0);
+  CHECK_THAT(mixed.output, Catch::Contains("--set"));
+}
