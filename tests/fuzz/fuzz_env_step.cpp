@@ -22,6 +22,12 @@ class Bytes {
   Bytes(const uint8_t* data, size_t size) : data_(data), size_(size) {}
   bool empty() const { return pos_ >= size_; }
   uint8_t byte() { return pos_ < size_ ? data_[pos_++] : 0; }
+  int32_t integer() {  // any int32, negative included
+    int32_t v = 0;
+    uint8_t raw[4] = {byte(), byte(), byte(), byte()};
+    std::memcpy(&v, raw, sizeof v);
+    return v;
+  }
   float real() {  // any float, NaN and inf included
     float v = 0.0f;
     uint8_t raw[4] = {byte(), byte(), byte(), byte()};
@@ -59,6 +65,14 @@ std::vector<std::string> parameters(int plugin, Bytes& in) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const char* plugins[] = {"mpe", "hide_and_seek", "matrix_games"};
   static std::map<std::string, marl::testing::EnvMaker> makers;
+  // Each plugin loaded once with its defaults and never unloaded: a maker
+  // whose parameters are refused unloads its library again, and libFuzzer's
+  // coverage counters must not point into an unmapped plugin.
+  static const std::vector<marl::testing::EnvMaker> keep_loaded = [] {
+    std::vector<marl::testing::EnvMaker> loaded;
+    for (const char* plugin : plugins) loaded.push_back(marl::testing::plugin_env_maker(plugin, {}, {MARL_FUZZ_PLUGIN_DIR}));
+    return loaded;
+  }();
   Bytes in(data, size);
   const int plugin = in.byte() % 3;
   try {
@@ -84,7 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           if (spec.agents[a].action.is_discrete()) {
             // Mostly valid (mod n), sometimes anything.
             const uint8_t b = in.byte();
-            actions.agent_discrete(a, e) = b == 255 ? static_cast<int64_t>(in.real()) : b % spec.agents[a].action.n;
+            actions.agent_discrete(a, e) = b == 255 ? static_cast<int64_t>(in.integer()) : b % spec.agents[a].action.n;
           } else {
             for (int d = 0; d < spec.agents[a].action.dim(); ++d) actions.agent_continuous(a, e)[d] = in.real();
           }
