@@ -33,19 +33,28 @@ class RandomAlgorithm : public Algorithm {
   bool ready_to_train() const override { return false; }
   void train(std::vector<double>& /*metrics*/) override {}
 
-  // Text: "marl_random_v1 <rng state>\n". load() throws ContractError on
-  // anything else.
+  // Greedy draws restart from the seed: every evaluation plays alike.
+  void begin_evaluation() override;
+
+  // Text: "marl_random_v1 <rng state>\n" (the training stream; Greedy draws
+  // restart at each evaluation). load() throws ContractError on anything
+  // else.
   void save(std::ostream& out) const override;
   void load(std::istream& in) override;
 
   uint64_t rng_state() const { return rng_.state(); }
 
  private:
-  int64_t draw_discrete(int agent, int n, const uint8_t* mask, int env);
+  int64_t draw_discrete(SplitMix64& rng, int agent, int n, const uint8_t* mask, int env);
 
   EnvSpec env_;
   std::string env_name_;
+  uint64_t seed_;
   SplitMix64 rng_;
+  // Greedy (evaluation) draws: their own stream, so that evaluating during
+  // training never changes the training episodes. Seeded like rng_, so a
+  // baseline (Greedy only) plays what it always played.
+  SplitMix64 greedy_rng_;
 };
 
 }  // namespace marl::random_policy

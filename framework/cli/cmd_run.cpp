@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -9,9 +10,12 @@
 
 #include <spdlog/fmt/fmt.h>
 
+#include "check_runs.h"
 #include "commands.h"
+#include "seed_jobs.h"
 #include "marl/error.h"
 #include "marl/host/experiment.h"
+#include "marl/host/experiment_config.h"
 #include "marl/host/interrupt.h"
 #include "marl/host/progress.h"
 #include "marl/host/trainer.h"
@@ -26,6 +30,10 @@ struct RunArgs {
   int64_t seed = -1;
   std::string out;
   std::string resume;
+  std::string seeds;  // --seeds 1-5
+  int jobs = 0;       // 0: default_jobs()
+  std::vector<std::string> sweeps;  // --sweep key=v1,v2
+  bool grid_point = false;          // one point of a sweep (its axes are in `sets`)
   bool no_progress = false;
   bool no_hints = false;
 };
@@ -135,13 +143,82 @@ int resume(const RunArgs& args, const GlobalOptions& global) {
   return train_and_report(experiment, options);
 }
 
-int run(const RunArgs& args, const GlobalOptions& global) {
-  if (!args.resume.empty()) return resume(args, global);
+int run_experiment(const RunArgs& args, const GlobalOptions& global, std::filesystem::path* base_out);
+
+// A value as part of a folder and run name: letters, digits, '.', '-', '_'.
+std::string name_part(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') out += c;
+    else if (c != '"' && c != '\'') out += '_';
+  }
+  return out.empty() ? "_" : out;
+}
+
+// The grid of a [sweep] table and --sweep arguments: one experiment per point
+// (its values set, named <name>.<key>-<value>_...), each with every seed,
+// into <out>/<point>/. A failed point does not stop the others.
+int run_sweep(const RunArgs& args, const GlobalOptions& global, const std::vector<SweepAxis>& axes,
+              std::filesystem::path* base_out) {
+  const PluginRegistry registry = global.registry();
+  std::vector<std::string> overrides = args.sets;
+  const Experiment experiment = Experiment::load(args.file, overrides, registry);  // checks the file first
+  const std::filesystem::path base =
+      args.out.empty() ? std::filesystem::path("runs") / (experiment.name + "-" + timestamp())
+                       : std::filesystem::path(args.out);
+  if (base_out) *base_out = base;
+  size_t points = 1;
+  for (const auto& axis : axes) points *= axis.values.size();
+  std::cout << "sweep: " << points << " settings";
+  for (const auto& axis : axes) std::cout << " x " << axis.key << " (" << axis.values.size() << ")";
+  std::cout << " into " << base.string() << "\n";
+  int failed = 0;
+  for (size_t p = 0; p < points; ++p) {
+    RunArgs point = args;
+    point.grid_point = true;
+    point.no_hints = true;
+    std::string label;
+    size_t rest = p;
+    for (const auto& axis : axes) {
+      const std::string& value = axis.values[rest % axis.values.size()];
+      rest /= axis.values.size();
+      point.sets.push_back(axis.key + "=" + value);
+      label += (label.empty() ? "" : "_") + name_part(axis.key.substr(axis.key.rfind('.') + 1)) + "-" + name_part(value);
+    }
+    point.sets.push_back("run.name=\"" + experiment.name + "." + label + "\"");
+    point.out = (base / label).string();
+    std::cout << "== " << label << "\n" << std::flush;
+    try {
+      failed += run_experiment(point, global, nullptr) != 0;
+    } catch (const std::exception& e) {
+      std::cout << "setting " << label << " failed: " << e.what() << "\n";
+      ++failed;
+    }
+  }
+  std::cout << points - failed << " of " << points << " settings completed; compare them: " << global.program
+            << " compare " << base.string() << "\n";
+  return failed ? 1 : 0;
+}
+
+// Runs the experiment (every seed) and sets *base_out to the folder it wrote.
+int run_experiment(const RunArgs& args, const GlobalOptions& global, std::filesystem::path* base_out) {
   if (args.file.empty()) throw Error("marl run needs an experiment file (or --resume <run dir>)");
   std::vector<std::string> overrides = args.sets;
+  if (args.seed >= 0 && !args.seeds.empty()) throw Error("give --seed or --seeds, not both");
   if (args.seed >= 0) {
     overrides.push_back("run.seed=" + std::to_string(args.seed));
     overrides.push_back("run.seeds=[]");
+  }
+  if (!args.seeds.empty()) {
+    std::string list;
+    for (uint64_t s : parse_seed_list(args.seeds)) list += (list.empty() ? "" : ",") + std::to_string(s);
+    overrides.push_back("run.seeds=[" + list + "]");
+  }
+  if (args.jobs < 0) throw Error("--jobs must be at least 1");
+  if (!args.grid_point) {
+    std::vector<SweepAxis> axes = ExperimentDocument::load(args.file, overrides).sweep();
+    for (const auto& argument : args.sweeps) axes.push_back(ExperimentDocument::parse_sweep_argument(argument));
+    if (!axes.empty()) return run_sweep(args, global, axes, base_out);
   }
   const PluginRegistry registry = global.registry();
   const Experiment experiment = Experiment::load(args.file, overrides, registry);
@@ -149,6 +226,26 @@ int run(const RunArgs& args, const GlobalOptions& global) {
   const std::filesystem::path base =
       args.out.empty() ? std::filesystem::path("runs") / (experiment.name + "-" + timestamp())
                        : std::filesystem::path(args.out);
+  if (base_out) *base_out = base;
+  const int jobs = args.jobs > 0 ? args.jobs : default_jobs(static_cast<int>(experiment.config.run.get_int("torch_threads")));
+  if (seeds.size() > 1 && jobs > 1) {
+    // One process per seed: the same numbers as one seed run alone.
+    SeedJobs parallel;
+    parallel.experiment_file = args.file;
+    parallel.sets = args.sets;
+    parallel.plugin_dirs = global.plugin_dirs;
+    parallel.no_sweep = args.grid_point;
+    parallel.parent = base;
+    parallel.seeds = seeds;
+    parallel.jobs = std::min<int>(jobs, static_cast<int>(seeds.size()));
+    parallel.env_steps = static_cast<uint64_t>(experiment.config.run.get_int("env_steps"));
+    const int code = run_seed_jobs(parallel);
+    if (code == 0 && !args.no_hints) {
+      print_next_commands(global, base / ("seed_" + std::to_string(seeds[0])), base,
+                          experiment.config.run.get_int("eval_episodes") > 0);
+    }
+    return code;
+  }
   for (uint64_t seed : seeds) {
     TrainOptions options;
     options.seed = seed;
@@ -165,7 +262,46 @@ int run(const RunArgs& args, const GlobalOptions& global) {
   return 0;
 }
 
+int run(const RunArgs& args, const GlobalOptions& global) {
+  if (!args.resume.empty()) return resume(args, global);
+  return run_experiment(args, global, nullptr);
+}
+
+// marl reproduce: run, then check the [expect] table on what was run.
+int reproduce(const RunArgs& args, const GlobalOptions& global) {
+  std::filesystem::path base;
+  const int ran = run_experiment(args, global, &base);
+  std::cout << "checking " << base.string() << " against the experiment's [expect]:\n";
+  const int checked = check_runs({base.string()});
+  return ran != 0 ? ran : checked;
+}
+
+void add_seed_options(CLI::App* cmd, RunArgs& args) {
+  cmd->add_option("--set", args.sets, "override a key, e.g. --set algorithm.lr=1e-3 (repeatable)")
+      ->type_name("KEY=VALUE");
+  cmd->add_option("--seeds", args.seeds, "seeds to run, e.g. 1-5 or 1,3,7 (overrides [run].seed/seeds)");
+  cmd->add_option("--sweep", args.sweeps,
+                  "run a grid: key=value1,value2,... (repeatable; with the file's [sweep] table), one folder "
+                  "per setting")
+      ->type_name("KEY=V1,V2");
+  cmd->add_flag("--no-sweep", args.grid_point, "ignore the file's [sweep] table: run its settings as written");
+  cmd->add_option("--jobs", args.jobs,
+                  "seeds run at once as separate processes (default: cores / [run].torch_threads)");
+  cmd->add_option("--out", args.out,
+                  "run directory (default runs/<name>-<time>; with several seeds, one seed_<n> folder each)");
+}
+
 }  // namespace
+
+void add_reproduce_command(CLI::App& app, const GlobalOptions& global, Command& selected) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "reproduce", "run an experiment's seeds, then check its [expect] table (marl check) on the result");
+  cmd->add_option("experiment", args->file, "experiment file (.toml) with an [expect] table")->required();
+  add_seed_options(cmd, *args);
+  args->no_progress = true;
+  cmd->callback([args, &global, &selected] { selected = [args, &global] { return reproduce(*args, global); }; });
+}
 
 void add_run_command(CLI::App& app, const GlobalOptions& global, Command& selected) {
   auto args = std::make_shared<RunArgs>();
@@ -174,11 +310,8 @@ void add_run_command(CLI::App& app, const GlobalOptions& global, Command& select
   cmd->add_option("--resume", args->resume,
                   "continue the killed, interrupted or failed run in this folder from its last checkpoint")
       ->type_name("RUN_DIR");
-  cmd->add_option("--set", args->sets, "override a key, e.g. --set algorithm.lr=1e-3 (repeatable)")
-      ->type_name("KEY=VALUE");
+  add_seed_options(cmd, *args);
   cmd->add_option("--seed", args->seed, "run this seed only (overrides [run].seed/seeds)");
-  cmd->add_option("--out", args->out,
-                  "run directory (default runs/<name>-<time>; with several seeds, one seed_<n> folder each)");
   cmd->add_flag("--no-progress", args->no_progress, "plain log lines even on a terminal");
   cmd->add_flag("--no-hints", args->no_hints, "do not print the next commands to try at the end");
   cmd->callback([args, &global, &selected] { selected = [args, &global] { return run(*args, global); }; });

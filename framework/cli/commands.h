@@ -35,5 +35,8 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global, Command& se
 void add_test_env_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_new_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_status_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_plot_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_check_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_reproduce_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 
 }  // namespace marl::cli

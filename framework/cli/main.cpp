@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
   marl::cli::add_test_env_command(app, global, selected);
   marl::cli::add_new_command(app, global, selected);
   marl::cli::add_status_command(app, global, selected);
+  marl::cli::add_check_command(app, global, selected);
+  marl::cli::add_plot_command(app, global, selected);
+  marl::cli::add_reproduce_command(app, global, selected);
 
   try {
     app.parse(argc, argv);

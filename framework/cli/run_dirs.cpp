@@ -8,9 +8,21 @@ namespace marl::cli {
 
 namespace {
 
-// A run dir, or a folder of run dirs (e.g. one seed_<n> per seed). Folders
-// inside it that are not runs are named on stderr, not skipped silently.
-void collect(const std::filesystem::path& path, std::vector<std::filesystem::path>& out) {
+// Whether `dir` holds a run (run.json) at most `depth` folders down.
+bool holds_runs(const std::filesystem::path& dir, int depth) {
+  if (std::filesystem::exists(dir / "run.json")) return true;
+  if (depth == 0) return false;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_directory() && holds_runs(entry.path(), depth - 1)) return true;
+  }
+  return false;
+}
+
+// A run dir, or a folder of run dirs (one seed_<n> per seed, one folder per
+// sweep setting holding those). Folders inside it that hold no run are named
+// on stderr, not skipped silently.
+void collect(const std::filesystem::path& path, std::vector<std::filesystem::path>& out, int depth = 2) {
   if (std::filesystem::exists(path / "run.json")) {
     out.push_back(path);
     return;
@@ -19,7 +31,7 @@ void collect(const std::filesystem::path& path, std::vector<std::filesystem::pat
   std::vector<std::filesystem::path> children;
   for (const auto& entry : std::filesystem::directory_iterator(path)) {
     if (!entry.is_directory()) continue;
-    if (std::filesystem::exists(entry.path() / "run.json")) {
+    if (holds_runs(entry.path(), depth - 1)) {
       children.push_back(entry.path());
     } else {
       std::cerr << "note: " << entry.path().string() << " is not a run (no run.json): left out\n";
@@ -27,7 +39,7 @@ void collect(const std::filesystem::path& path, std::vector<std::filesystem::pat
   }
   if (children.empty()) throw Error(path.string() + " holds no run directory (no run.json)");
   std::sort(children.begin(), children.end());
-  out.insert(out.end(), children.begin(), children.end());
+  for (const auto& child : children) collect(child, out, depth - 1);
 }
 
 }  // namespace

@@ -164,6 +164,9 @@ Layer read_layer(const std::string& text, const std::string& shown, ExtendsChain
   return merged;
 }
 
+
+}  // namespace
+
 std::string format_node_value(const toml::node& node) {
   if (const auto* s = node.as_string()) return param_value_to_string(s->get());
   if (const auto* i = node.as_integer()) return std::to_string(i->get());
@@ -182,7 +185,6 @@ std::string format_node_value(const toml::node& node) {
   return out.str();
 }
 
-}  // namespace
 
 std::string join_key(const KeyPath& path) {
   std::string key;

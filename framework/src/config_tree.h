@@ -37,5 +37,7 @@ void apply_override(ConfigTree& tree, const std::string& argument);
 
 // "a string \"1e5\"", "an integer 3", "a table", ...: what the user wrote.
 std::string describe_node(const toml::node& node);
+// The value as TOML text ("0.001", "\"two_step\"", "[1, 2]").
+std::string format_node_value(const toml::node& node);
 
 }  // namespace marl::detail

@@ -21,6 +21,7 @@ EpisodeStats evaluate(const VectorEnv::EnvFactory& make_env, Algorithm& algorith
   VectorEnv envs(make_env, config);
   EpisodeStats stats(envs.spec());
   envs.reset();
+  algorithm.begin_evaluation();
 
   // Rendering follows env 0: each step's actions and rewards, then the frame
   // after it; an episode's last frame is taken before the automatic reset.

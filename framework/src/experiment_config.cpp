@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "config_tree.h"
+#include "expectation_parser.h"
+#include "sweep_parser.h"
 #include "marl/error.h"
 #include "closest_match.h"
 
@@ -51,16 +53,17 @@ std::string plugin_of(const ConfigTree& tree, const SectionInfo& section) {
 }
 
 void check_top_level(const ConfigTree& tree) {
-  static const std::vector<std::string> kTopLevel = {"extends", "run", "env", "algorithm"};
+  static const std::vector<std::string> kTopLevel = {"extends", "run", "env", "algorithm", "expect", "sweep"};
   for (const auto& [key_view, node] : tree.root) {
     const std::string key(key_view.str());
-    if (key == "run" || key == "env" || key == "algorithm") continue;
+    if (key == "run" || key == "env" || key == "algorithm" || key == "expect" || key == "sweep") continue;
     std::string message = tree.location_of({key}) + ": unknown top-level " +
                           (node.is_table() ? "table [" + key + "]" : "key '" + key + "'");
     const auto suggestion = closest_match(key, kTopLevel);
     message += suggestion ? "; did you mean '" + *suggestion + "'?" : std::string(".");
     throw ConfigError(message +
-                      " An experiment file holds only extends = \"file.toml\", [run], [env] and [algorithm].");
+                      " An experiment file holds only extends = \"file.toml\", [run], [env], [algorithm], "
+                      "[expect] and [sweep].");
   }
   if (const toml::node* run = tree.root.get("run"); run && !run->is_table()) {
     throw ConfigError(tree.location_of({"run"}) + ": 'run' must be a table ([run]), got " + describe_node(*run));
@@ -219,6 +222,10 @@ const ParamSpecList& run_param_specs() {
                          "replay-based learners (qmix, maddpg) save their replay buffer in checkpoints, so that "
                          "marl run --resume continues bit-identically; it can make checkpoints large (see the "
                          "algorithm's README)"),
+      ParamSpec::integer("eval_interval", 0,
+                         "env steps between greedy evaluations of eval_episodes episodes during training, into "
+                         "eval.csv (EPyMARL's protocol: 50000 with 100 episodes); 0 means at the end only")
+          .range(0, std::nullopt),
       ParamSpec::integer("eval_episodes", 0, "greedy evaluation episodes at the end of the run")
           .range(0, std::nullopt),
       ParamSpec::integer("check_env_steps", 100,
@@ -267,6 +274,16 @@ std::string ExperimentDocument::location_of(const std::string& table, const std:
   return impl_->tree.location_of({table, key});
 }
 
+std::vector<SweepAxis> ExperimentDocument::sweep() const { return detail::parse_sweep(impl_->tree); }
+
+SweepAxis ExperimentDocument::parse_sweep_argument(const std::string& argument) {
+  return detail::parse_sweep_argument(argument);
+}
+
+std::vector<Expectation> ExperimentDocument::expectations() const {
+  return detail::parse_expectations(impl_->tree);
+}
+
 std::string ExperimentDocument::algorithm_plugin() const {
   return plugin_of(impl_->tree, kAlgorithmSection);
 }
@@ -279,6 +296,8 @@ ExperimentDocument::Resolved ExperimentDocument::resolve(const ParamSpecList& en
   resolved.env_plugin = env_plugin();
   resolved.algorithm_plugin = algorithm_plugin();
   resolved.run = resolve_section(tree, {"run", "in [run]", false, &run_param_specs()});
+  resolved.expect = detail::parse_expectations(tree);
+  detail::parse_sweep(tree);  // checked here too, so marl validate reports it
   // The name becomes a folder name under runs/: no path separators, no "..".
   const std::string& name = resolved.run.get_string("name");
   const bool safe_name = std::all_of(name.begin(), name.end(), [](char c) {

@@ -78,6 +78,9 @@ class GuardedAlgorithm final : public Algorithm {
   void train(std::vector<double>& metrics) override {
     guarded([&] { inner_->train(metrics); });
   }
+  void begin_evaluation() override {
+    guarded([&] { inner_->begin_evaluation(); });
+  }
   void save(std::ostream& out) const override {
     guarded([&] { inner_->save(out); });
   }

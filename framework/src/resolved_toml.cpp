@@ -50,6 +50,10 @@ std::string resolved_to_toml(const ExperimentDocument::Resolved& resolved) {
   Params algorithm = resolved.algorithm;
   algorithm.set("plugin", resolved.algorithm_plugin);
   write_table(out, "algorithm", {"plugin"}, algorithm);
+  if (!resolved.expect.empty()) {
+    out << "\n[expect]\n";
+    for (const Expectation& e : resolved.expect) out << toml_key(e.metric) << " = " << e.to_toml() << '\n';
+  }
   return out.str();
 }
 

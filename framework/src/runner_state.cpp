@@ -8,7 +8,7 @@
 namespace marl {
 
 namespace {
-constexpr uint64_t kMagic = 0x4d41524c52554e31ULL;  // "MARLRUN1"
+constexpr uint64_t kMagic = 0x4d41524c52554e32ULL;  // "MARLRUN2"
 }
 
 std::string save_runner_state(const RunnerCounters& c, const VectorEnv& envs, const EpisodeStats& stats) {
@@ -19,6 +19,8 @@ std::string save_runner_state(const RunnerCounters& c, const VectorEnv& envs, co
   binary::write(out, c.next_log);
   binary::write(out, c.next_checkpoint);
   binary::write(out, c.last_row_steps);
+  binary::write(out, c.next_eval);
+  binary::write(out, c.last_eval_steps);
   binary::write(out, c.wall_seconds);
   binary::write_vector(out, c.train_sums);
   binary::write(out, c.train_count);
@@ -37,6 +39,8 @@ int load_runner_state(const std::string& bytes, RunnerCounters& c, VectorEnv& en
   c.next_log = binary::read<uint64_t>(in, "the next log step");
   c.next_checkpoint = binary::read<uint64_t>(in, "the next checkpoint step");
   c.last_row_steps = binary::read<uint64_t>(in, "the last row's step");
+  c.next_eval = binary::read<uint64_t>(in, "the next evaluation step");
+  c.last_eval_steps = binary::read<uint64_t>(in, "the last evaluation step");
   c.wall_seconds = binary::read<double>(in, "the wall time");
   binary::read_vector(in, c.train_sums, c.train_sums.size(), "the train metrics (was the algorithm changed?)");
   c.train_count = binary::read<int64_t>(in, "the train metric count");

@@ -20,6 +20,8 @@ struct RunnerCounters {
   uint64_t next_log = 0;         // env steps of the next metrics row
   uint64_t next_checkpoint = 0;  // env steps of the next interval checkpoint
   uint64_t last_row_steps = 0;   // env steps of the last metrics row
+  uint64_t next_eval = 0;        // env steps of the next periodic evaluation
+  uint64_t last_eval_steps = UINT64_MAX;  // of the last one written to eval.csv (none: max)
   double wall_seconds = 0.0;     // of training so far, over all sessions
   std::vector<double> train_sums;  // train() metrics summed since the last row
   int64_t train_count = 0;

@@ -20,6 +20,7 @@
 #include "marl/host/progress.h"
 #include "marl/host/run_loop.h"
 #include "marl/host/run_status.h"
+#include "eval_csv.h"
 #include "kept_checkpoints.h"
 #include "run_dir_lock.h"
 #include "runner_state.h"
@@ -32,18 +33,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// Writes an evaluation's means to `file` with the metrics.csv writer (what
-// eval.csv and eval_baseline.csv hold): env_steps (of training so far),
-// episodes, then the episode statistics.
-void write_eval_csv(const EpisodeStats& result, uint64_t env_steps, const std::filesystem::path& file) {
-  std::vector<std::string> columns = {"env_steps", "episodes"};
-  std::vector<double> row = {static_cast<double>(env_steps), static_cast<double>(result.count())};
-  for (const auto& name : result.column_names()) columns.push_back(name);
-  for (double v : result.column_values()) row.push_back(v);
-  MetricsCsv csv(file, columns);
-  csv.append(row);
 }
 
 std::vector<double> team_returns(const EpisodeStats& stats, const EnvSpec& spec) {
@@ -89,6 +78,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
   const uint64_t checkpoint_interval = static_cast<uint64_t>(run.get_int("checkpoint_interval"));
   const double checkpoint_seconds = 60.0 * run.get_double("checkpoint_minutes");
   const int eval_episodes = static_cast<int>(run.get_int("eval_episodes"));
+  const uint64_t eval_interval = eval_episodes > 0 ? static_cast<uint64_t>(run.get_int("eval_interval")) : 0;
 
   // Everything that can fail on bad plugins happens before the run dir exists.
   VectorEnvConfig env_config;
@@ -163,7 +153,9 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     counters.train_sums.assign(train_names.size(), 0.0);
     counters.next_log = log_interval;
     counters.next_checkpoint = checkpoint_interval;
+    counters.next_eval = eval_interval;
     std::unique_ptr<MetricsCsv> csv;
+    std::unique_ptr<EvalCsv> eval_csv;
     if (options.resume) {
       const int mismatched = load_runner_state(runner_state, counters, envs, stats);
       if (mismatched > 0) {
@@ -177,10 +169,33 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       // Rows past the checkpoint's last row were written after it (or are
       // the partial row of an interrupted run): they are written again.
       csv = MetricsCsv::resume(options.run_dir / "metrics.csv", columns, static_cast<double>(counters.last_row_steps));
+      if (eval_episodes > 0) {
+        eval_csv = std::make_unique<EvalCsv>(options.run_dir / "eval.csv", envs.spec(),
+                                             static_cast<double>(resumed.env_steps));
+      }
       logger().info("resumed at env step {} from {}", resumed.env_steps, checkpoint_file.string());
     } else {
       csv = std::make_unique<MetricsCsv>(options.run_dir / "metrics.csv", columns);
+      if (eval_episodes > 0) eval_csv = std::make_unique<EvalCsv>(options.run_dir / "eval.csv", envs.spec());
     }
+    // A signal during an evaluation stops it and nothing of it is written.
+    eval.should_stop = [] { return InterruptGuard::requested(); };
+
+    // [run].eval_interval: greedy evaluation on its own envs (the Eval seed
+    // stream, the same episodes each time) every eval_interval env steps.
+    // Greedy acting draws nothing from the training generators, so a run's
+    // metrics.csv is the same with and without it. One interrupted by a
+    // signal is not counted as done: a resumed run does it first.
+    auto periodic_evaluation = [&] {
+      if (eval_interval == 0 || envs.total_steps() < counters.next_eval) return;
+      const EpisodeStats result = evaluate(experiment.env_factory(), *algorithm, eval);
+      if (InterruptGuard::requested()) return;
+      eval_csv->append(result, envs.total_steps());
+      counters.last_eval_steps = envs.total_steps();
+      while (counters.next_eval <= envs.total_steps()) counters.next_eval += eval_interval;
+      logger().info("greedy evaluation at env step {} over {} episodes: mean return {}", envs.total_steps(),
+                    result.count(), MetricsCsv::format(result.mean_return()));
+    };
 
     auto last_checkpoint = Clock::now();
     const KeptCheckpoints kept(options.run_dir, static_cast<int>(run.get_int("keep_checkpoints")));
@@ -222,6 +237,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
 
     if (!options.resume) envs.reset();
     const InterruptGuard interrupt_guard;
+    if (options.resume) periodic_evaluation();  // one a signal cut short
     LoopOptions loop;
     loop.mode = ActMode::Explore;
     loop.algorithm_name = algorithm_name;
@@ -257,6 +273,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
         write_row();
         while (counters.next_log <= envs.total_steps()) counters.next_log += log_interval;
       }
+      periodic_evaluation();
       if (checkpoint_interval > 0 && envs.total_steps() >= counters.next_checkpoint) {
         while (counters.next_checkpoint <= envs.total_steps()) counters.next_checkpoint += checkpoint_interval;
         checkpoint();
@@ -284,7 +301,6 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
 
     // A signal during the final evaluation stops it: the run is then
     // "interrupted" and its partial evaluation is not written.
-    eval.should_stop = [] { return InterruptGuard::requested(); };
     const auto evaluation_interrupted = [&] {
       if (!InterruptGuard::requested()) return false;
       summary.interrupted = true;
@@ -294,7 +310,8 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     if (eval_episodes > 0 && !summary.interrupted) {
       const EpisodeStats result = evaluate(experiment.env_factory(), *algorithm, eval);
       if (!evaluation_interrupted()) {
-        write_eval_csv(result, summary.env_steps, options.run_dir / "eval.csv");
+        // Not twice at the same step: a periodic evaluation may have just run.
+        if (counters.last_eval_steps != summary.env_steps) eval_csv->append(result, summary.env_steps);
         summary.eval_episodes = result.count();
         summary.eval_return = result.mean_return();
         summary.eval_team_returns = team_returns(result, envs.spec());
@@ -304,7 +321,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       if (baseline && !summary.interrupted) {
         const EpisodeStats base = evaluate(experiment.env_factory(), *baseline, eval);
         if (!evaluation_interrupted()) {
-          write_eval_csv(base, summary.env_steps, options.run_dir / "eval_baseline.csv");
+          EvalCsv(options.run_dir / "eval_baseline.csv", envs.spec()).append(base, summary.env_steps);
           summary.baseline_return = base.mean_return();
           summary.baseline_team_returns = team_returns(base, envs.spec());
           logger().info("baseline '{}' on the same {} episodes: mean return {}",

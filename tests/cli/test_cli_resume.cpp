@@ -1,11 +1,15 @@
 // marl run --resume: a run killed at a random moment (kill -9) or stopped by
 // a signal continues from its last checkpoint and ends with the same
 // metrics.csv (wall-clock columns aside) and eval.csv as an uninterrupted run.
+// And the periodic evaluation that eval.csv holds, which must not change
+// the training stream either.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "atomic_file.h"
 #include "cli_runner.h"
@@ -67,7 +71,8 @@ const std::string kBudget = " --set run.log_interval=800 --set run.checkpoint_in
 
 TEST_CASE("resume after kill -9: mappo is bit-identical to an uninterrupted run", "[cli][resume]") {
   check_resume_matches({"mappo", "experiments/mpe/spread_mappo.toml",
-                        "--set run.num_envs=8 --set run.env_steps=16000 --set algorithm.ppo_epochs=4" + kBudget},
+                        "--set run.num_envs=8 --set run.env_steps=16000 --set algorithm.ppo_epochs=4 "
+                        "--set run.eval_interval=3200" + kBudget},
                        "KILL");
 }
 
@@ -80,7 +85,7 @@ TEST_CASE("resume after Ctrl-C: recurrent mappo is bit-identical to an uninterru
 TEST_CASE("resume after kill -9: qmix with checkpoint_replay is bit-identical", "[cli][resume]") {
   check_resume_matches({"qmix", "experiments/mpe/spread_qmix.toml",
                         "--set run.num_envs=4 --set run.env_steps=8000 --set run.checkpoint_replay=true "
-                        "--set algorithm.batch_size=8 --set algorithm.buffer_size=64" + kBudget},
+                        "--set algorithm.batch_size=8 --set algorithm.buffer_size=64 --set run.eval_interval=1600" + kBudget},
                        "KILL");
 }
 
@@ -111,4 +116,42 @@ TEST_CASE("resume refuses what it cannot continue, with the reason", "[cli][resu
   const auto mixed = run_cli("run --resume " + done.string() + " --set run.seed=3");
   CHECK(mixed.exit_code != 0);
   CHECK_THAT(mixed.output, Catch::Contains("--set"));
+}
+
+// [run].eval_interval: greedy evaluations during training go to eval.csv and
+// never change the training stream, also with a random team (mappo
+// predators against a uniformly random prey) and for the random algorithm.
+TEST_CASE("periodic evaluation leaves metrics.csv unchanged and writes eval.csv rows", "[cli][eval]") {
+  const fs::path root = marl::testing::scratch_dir("eval_interval");
+  struct Case {
+    std::string name, args;
+  };
+  const std::vector<Case> cases = {
+      {"mappo", "experiments/mpe/spread_mappo.toml --set run.num_envs=8 --set run.env_steps=6000 "
+                "--set algorithm.ppo_epochs=2"},
+      {"tag", "experiments/mpe/spread_mappo.toml --set env.scenario=simple_tag_v3 --set run.num_envs=8 "
+              "--set run.env_steps=6000 --set algorithm.ppo_epochs=2 --set 'algorithm.learning_teams=[\"adversaries\"]'"},
+      {"random", "experiments/matrix/two_step_random.toml --set run.env_steps=6000"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    const std::string common = "run --no-progress --no-hints " + c.args + " --set run.log_interval=1000 "
+                               "--set run.eval_episodes=6";
+    const auto plain = run_cli(common + " --out " + (root / (c.name + "_plain")).string());
+    INFO(plain.output);
+    REQUIRE(plain.exit_code == 0);
+    const auto periodic = run_cli(common + " --set run.eval_interval=2000 --out " + (root / (c.name + "_eval")).string());
+    INFO(periodic.output);
+    REQUIRE(periodic.exit_code == 0);
+    CHECK(marl::testing::metrics_without_wall_clock(root / (c.name + "_plain")) ==
+          marl::testing::metrics_without_wall_clock(root / (c.name + "_eval")));
+    const std::string rows = marl::read_file(root / (c.name + "_eval") / "eval.csv");
+    const std::string final_only = marl::read_file(root / (c.name + "_plain") / "eval.csv");
+    // Rows at 2000, 4000 and 6000 env steps; the last is the final evaluation,
+    // the same as without the periodic ones (each evaluation plays alike).
+    CHECK(std::count(rows.begin(), rows.end(), '\n') == 4);
+    CHECK(rows.find("\n2000,6,") != std::string::npos);
+    CHECK(rows.find("\n4000,6,") != std::string::npos);
+    CHECK(rows.substr(rows.rfind("\n6000,")) == final_only.substr(final_only.find('\n')));
+  }
 }

@@ -96,7 +96,7 @@ TEST_CASE("run_param_specs declares the core's [run] keys with valid defaults", 
   }
   CHECK(names == std::vector<std::string>{"name", "seed", "seeds", "env_steps", "num_envs", "threads",
                                           "torch_threads", "log_interval", "checkpoint_interval", "checkpoint_minutes",
-                                          "keep_checkpoints", "checkpoint_replay", "eval_episodes", "check_env_steps", "eval_baseline"});
+                                          "keep_checkpoints", "checkpoint_replay", "eval_interval", "eval_episodes", "check_env_steps", "eval_baseline"});
   CHECK_FALSE(marl::run_param_specs()[4].check(int64_t{65537}).empty());  // num_envs
   CHECK_FALSE(marl::run_param_specs()[5].check(int64_t{257}).empty());    // threads
 }
@@ -171,13 +171,13 @@ TEST_CASE("a value out of range names the range and the value", "[config]") {
              Catch::EndsWith("got \"Two_Stepp\"; did you mean \"two_step\"?"));
 }
 
-TEST_CASE("only extends, [run], [env] and [algorithm] are allowed at the top level", "[config]") {
+TEST_CASE("only extends, [run], [env], [algorithm], [expect] and [sweep] are allowed at the top level", "[config]") {
   const std::string table = resolve_error(std::string(kMinimal) + "[algoritm]\nx = 1\n");
   CHECK_THAT(table,
              Catch::StartsWith("exp.toml:5:1: unknown top-level table [algoritm]; did you mean 'algorithm'?"));
   const std::string key = resolve_error("sed = 3\n" + std::string(kMinimal));
   CHECK_THAT(key, Catch::StartsWith("exp.toml:1:7: unknown top-level key 'sed'"));
-  CHECK_THAT(key, Catch::Contains("[run], [env] and [algorithm]"));
+  CHECK_THAT(key, Catch::Contains("[run], [env], [algorithm], [expect] and [sweep]"));
   CHECK_THAT(resolve_error("run = 3\n" + std::string(kMinimal)),
              Catch::StartsWith("exp.toml:1:7: 'run' must be a table"));
 }

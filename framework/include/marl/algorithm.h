@@ -57,6 +57,12 @@ class Algorithm {
 
   virtual bool ready_to_train() const = 0;
 
+  // Called by the evaluator before each greedy evaluation. Whatever Greedy
+  // acting draws (e.g. a random opponent's generator) restarts here, so every
+  // evaluation of the same policy plays the same episodes the same way, and
+  // evaluating never touches what Explore acting uses.
+  virtual void begin_evaluation() {}
+
   // One update; writes metric_names().size() values into metrics (resized by
   // the caller).
   virtual void train(std::vector<double>& metrics) = 0;

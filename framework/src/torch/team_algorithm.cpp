@@ -16,13 +16,15 @@ namespace {
 // The random teams' generator: one stream for all of them, apart from the
 // learners' own (derive_seed(seed, Algorithm, team index)).
 constexpr uint64_t kRandomTeamsStream = 1000;
+constexpr uint64_t kEvalRandomTeamsStream = 1001;
 }  // namespace
 
 TeamAlgorithm::TeamAlgorithm(const AlgorithmContext& context, TeamAlgorithmConfig config)
     : context_(context),
       config_(std::move(config)),
       plan_(TeamPlan::from_params(context.env, context.env_name, context.params)),
-      random_gen_(make_generator(derive_seed(context.seed, SeedStream::Algorithm, kRandomTeamsStream))) {
+      random_gen_(make_generator(derive_seed(context.seed, SeedStream::Algorithm, kRandomTeamsStream))),
+      eval_random_gen_(make_generator(derive_seed(context.seed, SeedStream::Algorithm, kEvalRandomTeamsStream))) {
   torch::set_num_threads(std::max(1, context.threads));
   for (const TeamSlot& slot : plan_.teams) {
     Team team;
@@ -73,6 +75,10 @@ void TeamAlgorithm::load_frozen_teams() {
   }
 }
 
+void TeamAlgorithm::begin_evaluation() {
+  eval_random_gen_ = make_generator(derive_seed(context_.seed, SeedStream::Algorithm, kEvalRandomTeamsStream));
+}
+
 TeamLearner* TeamAlgorithm::learner(const std::string& team_name) {
   for (Team& team : teams_)
     if (team.slot.name == team_name) return team.learner.get();
@@ -84,7 +90,7 @@ std::vector<std::string> TeamAlgorithm::metric_names() const { return metric_nam
 void TeamAlgorithm::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
   for (Team& team : teams_) {
     if (team.uniform) {
-      team.uniform->act(obs, actions, random_gen_, env_steps_);
+      team.uniform->act(obs, actions, mode == ActMode::Explore ? random_gen_ : eval_random_gen_, env_steps_);
     } else {
       team.learner->act(obs, actions, mode);
     }

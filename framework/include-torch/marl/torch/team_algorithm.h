@@ -49,6 +49,7 @@ class TeamAlgorithm : public Algorithm {
   void act(const Batch& obs, ActionBatch& actions, ActMode mode) override;
   void observe(const Transition& transition) override;
   bool ready_to_train() const override;
+  void begin_evaluation() override;  // restarts the random teams' evaluation generator
   void train(std::vector<double>& metrics) override;
   void save(std::ostream& out) const override;
   void load(std::istream& in) override;
@@ -73,6 +74,10 @@ class TeamAlgorithm : public Algorithm {
   TeamPlan plan_;
   std::vector<Team> teams_;
   torch::Generator random_gen_;
+  // Random teams during evaluation (Greedy): their own stream, restarted at
+  // every evaluation, so that evaluating never changes what happens in
+  // training and every evaluation of a policy plays alike.
+  torch::Generator eval_random_gen_;
   std::vector<std::string> metric_names_;
   std::vector<double> last_metrics_;
   int64_t env_steps_ = 0;

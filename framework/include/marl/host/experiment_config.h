@@ -23,12 +23,21 @@
 #include <string>
 #include <vector>
 
+#include "marl/host/expectation.h"
 #include "marl/params.h"
 
 namespace marl {
 
 // The core's own [run] keys (seed, env_steps, num_envs, ...).
 const ParamSpecList& run_param_specs();
+
+// One axis of a sweep: a key ("algorithm.lr") and the values it takes, as
+// TOML text ("0.001"). The grid is the product of the axes.
+struct SweepAxis {
+  std::string key;
+  std::vector<std::string> values;
+  std::string location;  // file:line:column, or the --sweep argument
+};
 
 // A parsed and merged experiment document; values remember where they came
 // from (file:line:col, or the --set argument).
@@ -60,8 +69,17 @@ class ExperimentDocument {
     Params env;
     std::string algorithm_plugin;
     Params algorithm;
+    std::vector<Expectation> expect;  // [expect], by metric name
   };
   Resolved resolve(const ParamSpecList& env_specs, const ParamSpecList& algorithm_specs) const;
+
+  // [expect] alone (no plugins needed: marl check reads run directories).
+  std::vector<Expectation> expectations() const;
+
+  // [sweep]: sweep.<table>.<key> = [values], each a key of [run], [env] or
+  // [algorithm]; ConfigError at the entry's location otherwise.
+  std::vector<SweepAxis> sweep() const;
+  static SweepAxis parse_sweep_argument(const std::string& argument);  // "--sweep key=v1,v2"
 
  private:
   struct Impl;
