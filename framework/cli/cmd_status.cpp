@@ -32,14 +32,22 @@ std::string state_of(const std::filesystem::path& dir) {
 int status(const std::vector<std::string>& dirs) {
   const std::vector<std::filesystem::path> runs = collect_run_dirs(dirs);
   std::printf("%-44s %-12s %12s  %-20s  %s\n", "run", "status", "env_steps", "last heartbeat (UTC)", "process");
+  std::vector<std::filesystem::path> resumable;
   for (const auto& dir : runs) {
+    const std::string state = state_of(dir);
+    if ((state == "dead" || state == "interrupted" || state == "failed") &&
+        std::filesystem::exists(dir / "checkpoint.bin")) {
+      resumable.push_back(dir);
+    }
     const std::string pid = read_run_status_field(dir, "pid");
     const std::string host = read_run_status_field(dir, "host");
     const std::string process = pid.empty() || pid == "0" ? "" : "pid " + pid + (host.empty() ? "" : " on " + host);
-    std::printf("%-44s %-12s %12s  %-20s  %s\n", dir.string().c_str(), state_of(dir).c_str(),
+    std::printf("%-44s %-12s %12s  %-20s  %s\n", dir.string().c_str(), state.c_str(),
                 read_run_status_field(dir, "env_steps").c_str(), read_run_status_field(dir, "heartbeat").c_str(),
                 process.c_str());
   }
+  // What can go on from its last checkpoint (marl run --resume).
+  for (const auto& dir : resumable) std::printf("continue it: marl run --resume %s\n", dir.string().c_str());
   return 0;
 }
 

@@ -226,6 +226,7 @@ TEST_CASE("marl status: running, then dead after kill -9; completed runs say so"
   REQUIRE(second != std::string::npos);
   CHECK(result.output.substr(first, second - first).find(" running ") != std::string::npos);
   CHECK(result.output.substr(second).find(" dead ") != std::string::npos);
+
   CHECK(marl::read_run_status_field(live, "status") == "running");  // what run.json alone would claim
   CHECK_FALSE(marl::read_run_status_field(live, "pid").empty());
   CHECK_FALSE(marl::read_run_status_field(live, "heartbeat").empty());
@@ -246,6 +247,8 @@ TEST_CASE("a killed run keeps its last wall-time checkpoint", "[cli]") {
   INFO(result.output);
   CHECK_THAT(result.output, Catch::Contains("exit=137"));
   REQUIRE(fs::exists(dir / "checkpoint.bin"));
+  const auto status = run_cli("status " + dir.string());
+  CHECK_THAT(status.output, Catch::Contains(" dead ") && Catch::Contains("continue it: marl run --resume " + dir.string()));
   const auto eval = run_cli("eval " + dir.string() + " --episodes 4");
   INFO(eval.output);
   CHECK(eval.exit_code == 0);
