@@ -82,6 +82,11 @@ int check_runs(const std::vector<std::string>& dirs) {
                   runs.size() == 1 ? "" : "s");
     }
     for (const Expectation& e : expectations) {
+      if (!e.experiment.empty() && e.experiment != experiment) {
+        std::printf("note: %s: %s was measured for %s (inherited through extends): not checked\n",
+                    experiment.c_str(), e.metric.c_str(), e.experiment.c_str());
+        continue;
+      }
       ++checked;
       missed += !check_one(experiment, e, runs);
     }

@@ -90,8 +90,8 @@ void plot_curves(const std::filesystem::path& file, const PlotLabels& labels, co
       pls->width(2.0);
       pls->line(static_cast<PLINT>(s.x.size()), const_cast<PLFLT*>(s.x.data()), const_cast<PLFLT*>(s.y.data()));
       // Points too where there are few (evaluations), so a single one shows.
-      if (s.x.size() <= 60) {
-        pls->ssym(0, 1.6);
+      if (s.x.size() <= 12) {
+        pls->ssym(0, 1.2);
         pls->poin(static_cast<PLINT>(s.x.size()), const_cast<PLFLT*>(s.x.data()), const_cast<PLFLT*>(s.y.data()), 4);
       }
       opts.push_back(PL_LEGEND_LINE);

@@ -125,8 +125,10 @@ int run_seed_jobs(const SeedJobs& jobs) {
       running.erase(done);
       const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       exit_codes[seed] = code;
+      const bool interrupted = code == 130 || code == 143;
       std::printf("seed %llu: %s (exit %d)\n", static_cast<unsigned long long>(seed),
-                  code == 0 ? "completed" : "FAILED", code);
+                  code == 0 ? "completed" : interrupted ? "interrupted (marl run --resume continues it)" : "FAILED",
+                  code);
       std::fflush(stdout);
       continue;
     }

@@ -17,7 +17,9 @@ std::string Expectation::to_toml() const {
   out << ", stat = \"" << stat << "\"";
   if (min) out << ", min = " << real(*min);
   if (max) out << ", max = " << real(*max);
-  out << ", source = " << param_value_to_string(ParamValue(source)) << " }";
+  out << ", source = " << param_value_to_string(ParamValue(source));
+  if (!experiment.empty()) out << ", experiment = " << param_value_to_string(ParamValue(experiment));
+  out << " }";
   return out.str();
 }
 

@@ -11,7 +11,7 @@ namespace marl::detail {
 
 namespace {
 
-const std::vector<std::string> kKeys = {"at", "stat", "min", "max", "from", "source"};
+const std::vector<std::string> kKeys = {"at", "stat", "min", "max", "from", "source", "experiment"};
 
 }  // namespace
 
@@ -74,10 +74,12 @@ std::vector<Expectation> parse_expectations(const ConfigTree& tree) {
         e.from = text(key, value, {"eval", "train"});
       } else if (key == "source") {
         e.source = text(key, value, {});
+      } else if (key == "experiment") {
+        e.experiment = text(key, value, {});
       } else {
         const auto suggestion = closest_match(key, kKeys);
         fail(key, std::string("is unknown") + (suggestion ? "; did you mean '" + *suggestion + "'?" : "") +
-                      " An expectation has at, stat, min, max, from and source.");
+                      " An expectation has at, stat, min, max, from, source and experiment.");
       }
     }
     if (!e.min && !e.max) {

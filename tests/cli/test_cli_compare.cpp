@@ -142,3 +142,18 @@ TEST_CASE("a sweep runs exactly its grid, one named folder per setting, and comp
   CHECK_THAT(refused.output, Catch::Contains("bad.toml:6") && Catch::Contains("sweep.algorithm.lr") &&
                                  Catch::Contains("must list the values"));
 }
+
+TEST_CASE("an expectation measured for one experiment is not checked on files extending it", "[cli][compare]") {
+  const fs::path root = marl::testing::scratch_dir("expect_inherited");
+  marl::testing::write_text(root, "parent.toml",
+                            "extends = \"" + fs::absolute("experiments/matrix/two_step_random.toml").string() + "\"\n"
+                            "[run]\nname = \"parent\"\nenv_steps = 200\neval_episodes = 4\n"
+                            "[expect]\nreturn_mean = { min = -100.0, source = \"x\", experiment = \"parent\" }\n");
+  const fs::path child = marl::testing::write_text(root, "child.toml", "extends = \"parent.toml\"\n[run]\nname = \"child\"\n");
+  REQUIRE(run_cli("reproduce " + (root / "parent.toml").string() + " --out " + (root / "p").string()).exit_code == 0);
+  const auto inherited = run_cli("reproduce " + child.string() + " --out " + (root / "c").string());
+  INFO(inherited.output);
+  CHECK(inherited.exit_code == 2);
+  CHECK_THAT(inherited.output, Catch::Contains("child: return_mean was measured for parent (inherited through extends): "
+                                               "not checked"));
+}

@@ -9,7 +9,9 @@
 // from = "train"); `at`, the env step whose row is read (the last row at or
 // before it; default: each run's last row); `stat` over the runs' values:
 // "mean", "iqm" (default) or "each" (every run on its own); at least one of
-// `min` and `max` (inclusive); `source`, where the numbers come from.
+// `min` and `max` (inclusive); `source`, where the numbers come from;
+// optionally `experiment`, the run name it holds for (an extending file's
+// runs, named otherwise, are then not checked against it).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +27,9 @@ struct Expectation {
   std::string stat = "iqm";   // "mean", "iqm" or "each"
   std::optional<double> min, max;
   std::string source;
+  // The experiment (run name) it was measured for: files extending this one
+  // inherit the table, and their runs are not checked against it. Empty: any.
+  std::string experiment;
   std::string location;  // where it was written (file:line:column)
 
   // The entry as a TOML inline table (config.toml's [expect]).
