@@ -13,21 +13,17 @@
 #include "atomic_file.h"
 #include "kept_checkpoints.h"
 #include "marl/algorithm.h"
+#include "run_file_fixtures.h"
 #include "marl/checkpoint.h"
 #include "marl/error.h"
 #include "marl/host/metrics_csv.h"
 #include "marl/host/vector_env.h"
 
 namespace fs = std::filesystem;
+using marl::testing::fresh_dir;
+using marl::testing::NumberAlgorithm;
 
 namespace {
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("marl_test_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 // Its state is the whole action history: agent i observes the running sum
 // and the running product-hash of the actions so far, so a replay that
@@ -98,18 +94,6 @@ std::vector<float> observations(const marl::VectorEnv& envs) {
   const marl::Batch& b = envs.batch();
   return std::vector<float>(b.obs, b.obs + b.num_agents * b.num_envs * b.obs_size);
 }
-
-// Saves and restores one number.
-class NumberAlgorithm : public marl::Algorithm {
- public:
-  double value = 0.0;
-  void act(const marl::Batch&, marl::ActionBatch&, marl::ActMode) override {}
-  void observe(const marl::Transition&) override {}
-  bool ready_to_train() const override { return false; }
-  void train(std::vector<double>&) override {}
-  void save(std::ostream& out) const override { out << value; }
-  void load(std::istream& in) override { in >> value; }
-};
 
 }  // namespace
 

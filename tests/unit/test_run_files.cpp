@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "marl/algorithm.h"
+#include "run_file_fixtures.h"
 #include "atomic_file.h"
 #include "marl/checkpoint.h"
 #include "marl/host/episode_stats.h"
@@ -23,29 +24,8 @@
 #include "marl/host/thread_pool.h"
 
 namespace fs = std::filesystem;
-
-namespace {
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("marl_test_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-// Saves and restores one number.
-class NumberAlgorithm : public marl::Algorithm {
- public:
-  double value = 0.0;
-  void act(const marl::Batch&, marl::ActionBatch&, marl::ActMode) override {}
-  void observe(const marl::Transition&) override {}
-  bool ready_to_train() const override { return false; }
-  void train(std::vector<double>&) override {}
-  void save(std::ostream& out) const override { out << value; }
-  void load(std::istream& in) override { in >> value; }
-};
-
-}  // namespace
+using marl::testing::fresh_dir;
+using marl::testing::NumberAlgorithm;
 
 TEST_CASE("atomic writes replace files whole and leave no temporaries", "[run_files]") {
   const fs::path dir = fresh_dir("atomic");
