@@ -47,6 +47,9 @@ ParamSpecList mappo_params() {
       ParamSpec::boolean("use_clipped_value_loss", true, "PPO-style value clipping"),
       ParamSpec::boolean("use_huber_loss", true, "Huber value loss (false: squared error)"),
       ParamSpec::real("huber_delta", 10.0, "Huber loss delta").range(0.0, 1e6),
+      ParamSpec::boolean("fused_networks", true,
+                         "hand-written forward/backward for feed-forward nets with discrete actions and shared "
+                         "parameters (false: LibTorch autograd; same maths up to float rounding)"),
       ParamSpec::boolean("use_proper_time_limits", false,
                          "bootstrap truncated episodes from their final observation"),
   };
@@ -90,6 +93,7 @@ MappoConfig mappo_config_from(const Params& p) {
   c.use_clipped_value_loss = p.get_bool("use_clipped_value_loss");
   c.use_huber_loss = p.get_bool("use_huber_loss");
   c.huber_delta = p.get_double("huber_delta");
+  c.fused_networks = p.get_bool("fused_networks");
   c.use_proper_time_limits = p.get_bool("use_proper_time_limits");
   return c;
 }

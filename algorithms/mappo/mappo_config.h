@@ -52,6 +52,9 @@ struct MappoConfig {
   bool use_huber_loss = true;
   double huber_delta = 10.0;
   bool use_proper_time_limits = false;
+  // Hand-written forward/backward (FusedMlp, ppo_losses.h) where the networks
+  // allow it: feed-forward, discrete actions, shared parameters.
+  bool fused_networks = true;
 };
 
 // Includes team_plan_params("mappo") (learning_teams, opponent_checkpoint).

@@ -124,6 +124,11 @@ void MappoTeam::act(const Batch& batch, ActionBatch& out, ActMode mode) {
   if (!started_) start(b);
   // The storage already holds this step's inputs (start() or observe()).
   PpoLearner& l = *learner_;
+  if (l.fused()) {
+    l.act_fused(actions_, log_probs_, values_);
+    write(out, actions_);
+    return;
+  }
   auto& s = l.storage();
   const int64_t row = s.step();
   const bool rnn = l.recurrent();

@@ -42,6 +42,11 @@ class ActorNetImpl : public torch::nn::Module {
   NetOutput forward(const torch::Tensor& x, const torch::Tensor& avail,
                     const torch::Tensor& hidden, const torch::Tensor& masks);
 
+  // For FusedMlp (feed-forward networks only).
+  bool recurrent() const { return !rnn_.is_empty(); }
+  const MlpImpl& base() const { return *base_; }
+  torch::nn::LinearImpl& output_layer() { return head_->linear(); }
+
  private:
   Mlp base_{nullptr};
   GruBlock rnn_{nullptr};
@@ -54,6 +59,11 @@ class CriticNetImpl : public torch::nn::Module {
   CriticNetImpl(const MappoConfig& config, int64_t input, torch::Generator& gen);
   NetOutput forward(const torch::Tensor& x, const torch::Tensor& hidden,
                     const torch::Tensor& masks);
+
+  // For FusedMlp (feed-forward networks only).
+  bool recurrent() const { return !rnn_.is_empty(); }
+  const MlpImpl& base() const { return *base_; }
+  torch::nn::LinearImpl& output_layer() { return *out_; }
 
  private:
   Mlp base_{nullptr};

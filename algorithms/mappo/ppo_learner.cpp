@@ -1,7 +1,9 @@
 #include "ppo_learner.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "marl/error.h"
 #include "marl/rng.h"
@@ -9,7 +11,9 @@
 #include "marl/torch/flat_optimizer.h"
 #include "marl/torch/gae.h"
 #include "marl/torch/generator.h"
+#include "marl/torch/masked_categorical.h"
 #include "marl/torch/schedules.h"
+#include "ppo_losses.h"
 
 namespace marl::mappo {
 
@@ -110,6 +114,105 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
   value_norm_ = ValueNorm(ValueNormConfig{});
   actor_optim_ = adam(*actor_root_, config.lr, config);
   critic_optim_ = adam(*critic_root_, config.critic_lr, config);
+  if (config.fused_networks && !config.use_recurrent_policy && layout.action.is_discrete() && nets == 1) {
+    fused_actor_ = std::make_unique<FusedMlp>(actors_[0]->base(), &actors_[0]->output_layer());
+    fused_critic_ = std::make_unique<FusedMlp>(critics_[0]->base(), &critics_[0]->output_layer());
+  }
+}
+
+void PpoLearner::act_fused(torch::Tensor& actions, torch::Tensor& log_probs, torch::Tensor& values) {
+  torch::NoGradGuard no_grad;
+  const int64_t row = storage_.step(), n = layout_.count * layout_.num_envs;
+  const torch::Tensor logits = fused_actor_->forward(storage_.obs[row].reshape({n, -1}));
+  if (!actions.defined() || actions.numel() != n) {
+    actions = torch::empty({layout_.count, layout_.num_envs}, torch::kInt64);
+    log_probs = torch::empty({layout_.count, layout_.num_envs});
+    uniform_ = torch::empty({n}, torch::kFloat64);
+  }
+  uniform_.uniform_(0.0, 1.0, act_gen_);
+  const torch::Tensor avail = storage_.avail.defined() ? storage_.avail[row].reshape({n, -1}).contiguous()
+                                                       : torch::Tensor();
+  const int64_t a_count = logits.size(1);
+  const float* z = logits.data_ptr<float>();
+  const uint8_t* av = avail.defined() ? avail.data_ptr<uint8_t>() : nullptr;
+  const int64_t av_stride = avail.defined() ? avail.size(1) : 0;
+  const double* u = uniform_.data_ptr<double>();
+  int64_t* act = actions.data_ptr<int64_t>();
+  float* lp = log_probs.data_ptr<float>();
+  const double masked = MaskedCategorical::kMaskedLogit;
+  std::vector<double> p(static_cast<size_t>(a_count));
+  for (int64_t r = 0; r < n; ++r) {
+    double m = -INFINITY;
+    for (int64_t j = 0; j < a_count; ++j) {
+      const bool off = av != nullptr && av[r * av_stride + j] == 0;
+      p[j] = off ? masked : static_cast<double>(z[r * a_count + j]);
+      m = std::max(m, p[j]);
+    }
+    double total = 0;
+    for (int64_t j = 0; j < a_count; ++j) total += (p[j] = std::exp(p[j] - m));
+    // Inverse CDF; rounding can leave u above the last partial sum, then the
+    // last action of positive probability is taken.
+    const double target = u[r] * total;
+    int64_t pick = -1;
+    double cum = 0;
+    for (int64_t j = 0; j < a_count; ++j) {
+      if (p[j] <= 0) continue;
+      cum += p[j];
+      pick = j;
+      if (target < cum) break;
+    }
+    act[r] = pick;
+    lp[r] = static_cast<float>(std::log(p[pick] / total));
+  }
+  values = fused_critic_->forward(storage_.critic_obs[row].reshape({n, -1}))
+               .reshape({layout_.count, layout_.num_envs})
+               .clone();
+}
+
+void PpoLearner::fused_minibatch(const RolloutMinibatch& mb, const torch::Tensor& weights, double wsum,
+                                 double* sums) {
+  PolicyLossInput pin;
+  pin.logits = fused_actor_->forward(mb.obs);
+  pin.avail = mb.avail;
+  pin.actions = mb.actions.reshape({-1});
+  pin.old_log_probs = mb.log_probs;
+  pin.advantages = mb.advantages;
+  pin.weights = weights;
+  pin.wsum = wsum;
+  pin.clip = config_.clip_param;
+  pin.entropy_coef = config_.entropy_coef;
+  const PolicyLossResult pr = ppo_policy_loss(pin, dlogits_);
+  actor_optim_->zero_grad();
+  fused_actor_->backward(dlogits_);
+  const double actor_norm =
+      config_.max_grad_norm > 0 ? actor_optim_->clip_grad_norm(config_.max_grad_norm).item<double>() : 0.0;
+  actor_optim_->step();
+
+  ValueLossInput vin;
+  vin.values = fused_critic_->forward(mb.critic_obs).reshape({-1});
+  vin.old_values = mb.values;
+  vin.targets = mb.returns;
+  if (config_.use_value_norm) {
+    torch::NoGradGuard no_grad;
+    value_norm_->update(masked_samples_ ? mb.returns.masked_select(weights > 0) : mb.returns);
+    vin.targets = value_norm_->normalize(mb.returns).contiguous();
+  }
+  vin.weights = weights;
+  vin.wsum = wsum;
+  vin.clip = config_.clip_param;
+  vin.clipped = config_.use_clipped_value_loss;
+  vin.huber = config_.use_huber_loss;
+  vin.huber_delta = config_.huber_delta;
+  vin.coef = config_.value_loss_coef;
+  const double vloss = ppo_value_loss(vin, dvalues_);
+  critic_optim_->zero_grad();
+  fused_critic_->backward(dvalues_.view({-1, 1}));
+  const double critic_norm =
+      config_.max_grad_norm > 0 ? critic_optim_->clip_grad_norm(config_.max_grad_norm).item<double>() : 0.0;
+  critic_optim_->step();
+
+  const double stats[] = {pr.policy_loss, vloss, pr.entropy, pr.approx_kl, pr.clip_frac, actor_norm, critic_norm};
+  for (int i = 0; i < 7; ++i) sums[i] += stats[i];
 }
 
 NetOutput PpoLearner::run(bool actor, const NetInput& in, int64_t batch_dim,
@@ -215,6 +318,7 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
   const bool routed = actors_.size() > 1;
   const int64_t E = layout_.num_envs, A = layout_.count;
   torch::Tensor sums = torch::zeros({7}, torch::kFloat64);
+  double fused_sums[7] = {};
   int64_t n = 0;
   for (int64_t epoch = 0; epoch < config_.ppo_epochs; ++epoch) {
     const auto minibatches =
@@ -245,6 +349,11 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
         if (routed) agent_of = agent_of.reshape({L, N})[0];
       }
       const torch::Tensor weights = mb.active * mb.valid;
+      if (fused()) {
+        fused_minibatch(mb, weights, std::max(1.0, weights.sum().item<double>()), fused_sums);
+        ++n;
+        continue;
+      }
       const torch::Tensor wsum = weights.sum().clamp_min(1.0);
 
       auto params = run(true, actor_in, batch_dim, agent_of).out;
@@ -285,6 +394,7 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
     }
   }
   const double inv = 1.0 / static_cast<double>(std::max<int64_t>(n, 1));
+  sums += torch::from_blob(fused_sums, {7}, torch::kFloat64);
   const double* v = sums.data_ptr<double>();
   stats.policy_loss = v[0] * inv;
   stats.value_loss = v[1] * inv;

@@ -29,6 +29,7 @@
 #include "marl/env.h"
 #include "marl/torch/action_distribution.h"
 #include "marl/torch/flat_optimizer.h"
+#include "marl/torch/fused_mlp.h"
 #include "marl/torch/rollout_storage.h"
 #include "marl/torch/value_norm.h"
 
@@ -78,6 +79,15 @@ class PpoLearner {
   torch::Tensor initial_hidden(int64_t num_envs) const;
   torch::Generator& act_generator() { return act_gen_; }
 
+  // The fused path (MappoConfig::fused_networks): FusedMlp networks and the
+  // hand-written losses of ppo_losses.h, for feed-forward networks with
+  // discrete actions and one network per role.
+  bool fused() const { return fused_actor_ != nullptr; }
+  // Acting on the storage's current step through the fused networks: samples
+  // actions [count, E] (inverse CDF of one uniform draw per row from
+  // act_generator()), their log-probs and the values [count, E].
+  void act_fused(torch::Tensor& actions, torch::Tensor& log_probs, torch::Tensor& values);
+
   // GAE on the full storage, ppo_epochs of minibatch updates, rollover.
   PpoStats update(int64_t env_steps_done);
 
@@ -95,6 +105,9 @@ class PpoLearner {
   NetOutput run(bool actor, const NetInput& in, int64_t batch_dim, const torch::Tensor& agent_of);
   torch::Tensor value_loss(const torch::Tensor& values, const torch::Tensor& old_values,
                            const torch::Tensor& returns, const torch::Tensor& weights);
+  // One fused minibatch step of actor and critic; adds the 7 reported
+  // statistics (update()'s order) into sums.
+  void fused_minibatch(const RolloutMinibatch& mb, const torch::Tensor& weights, double wsum, double* sums);
 
   TeamLayout layout_;
   MappoConfig config_;
@@ -106,6 +119,8 @@ class PpoLearner {
   torch::Tensor agent_of_step_row_;  // [count * E]: agent of each row of a flattened step
   ValueNorm value_norm_{nullptr};
   std::unique_ptr<FlatOptimizer> actor_optim_, critic_optim_;
+  std::unique_ptr<FusedMlp> fused_actor_, fused_critic_;
+  torch::Tensor dlogits_, dvalues_, uniform_;  // fused path buffers
   RolloutStorage storage_;
   int64_t updates_ = 0;
 };

@@ -43,6 +43,11 @@ class MlpImpl : public torch::nn::Module {
 
   int64_t output_size() const { return output_size_; }
   const MlpConfig& config() const { return config_; }
+  // The layers, for FusedMlp; empty / null where the config has none.
+  const torch::nn::LayerNorm& feature_norm() const { return feature_norm_; }
+  const std::vector<torch::nn::Linear>& hidden_layers() const { return hidden_; }
+  const std::vector<torch::nn::LayerNorm>& hidden_norms() const { return norms_; }
+  const torch::nn::Linear& output_layer() const { return out_; }
 
  private:
   MlpConfig config_;

@@ -41,6 +41,8 @@ class PolicyHeadImpl : public torch::nn::Module {
 
   bool is_discrete() const { return discrete_; }
   int64_t num_outputs() const { return num_outputs_; }  // n or d
+  // The output layer (logits or Gaussian means), for FusedMlp.
+  torch::nn::LinearImpl& linear() { return *linear_; }
 
  private:
   bool discrete_ = true;
