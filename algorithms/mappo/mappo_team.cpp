@@ -46,6 +46,7 @@ MappoTeam::MappoTeam(const TeamContext& context)
   layout.count = count_;
   layout.action = action_;
   layout.num_envs = E;
+  layout.threads = context.algorithm->threads;
   layout.avail_size = env_.has_avail_actions ? env_.max_discrete_actions() : 0;
   layout.active_masks = env_.has_active_masks;
   const int64_t ids = cfg_.use_agent_id ? count_ : 0;

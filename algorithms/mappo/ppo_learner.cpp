@@ -7,6 +7,7 @@
 
 #include "marl/error.h"
 #include "marl/rng.h"
+#include "marl/torch/blas_threads.h"
 #include "marl/torch/checkpoint_io.h"
 #include "marl/torch/flat_optimizer.h"
 #include "marl/torch/gae.h"
@@ -117,6 +118,7 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
   if (config.fused_networks && !config.use_recurrent_policy && layout.action.is_discrete() && nets == 1) {
     fused_actor_ = std::make_unique<FusedMlp>(actors_[0]->base(), &actors_[0]->output_layer());
     fused_critic_ = std::make_unique<FusedMlp>(critics_[0]->base(), &critics_[0]->output_layer());
+    if (layout.threads >= 2) pair_pool_ = std::make_unique<ThreadPool>(2);
   }
 }
 
@@ -169,50 +171,99 @@ void PpoLearner::act_fused(torch::Tensor& actions, torch::Tensor& log_probs, tor
                .clone();
 }
 
-void PpoLearner::fused_minibatch(const RolloutMinibatch& mb, const torch::Tensor& weights, double wsum,
-                                 double* sums) {
-  PolicyLossInput pin;
-  pin.logits = fused_actor_->forward(mb.obs);
-  pin.avail = mb.avail;
-  pin.actions = mb.actions.reshape({-1});
-  pin.old_log_probs = mb.log_probs;
-  pin.advantages = mb.advantages;
-  pin.weights = weights;
-  pin.wsum = wsum;
-  pin.clip = config_.clip_param;
-  pin.entropy_coef = config_.entropy_coef;
-  const PolicyLossResult pr = ppo_policy_loss(pin, dlogits_);
-  actor_optim_->zero_grad();
-  fused_actor_->backward(dlogits_);
-  const double actor_norm =
-      config_.max_grad_norm > 0 ? actor_optim_->clip_grad_norm(config_.max_grad_norm).item<double>() : 0.0;
-  actor_optim_->step();
-
-  ValueLossInput vin;
-  vin.values = fused_critic_->forward(mb.critic_obs).reshape({-1});
-  vin.old_values = mb.values;
-  vin.targets = mb.returns;
-  if (config_.use_value_norm) {
-    torch::NoGradGuard no_grad;
-    value_norm_->update(masked_samples_ ? mb.returns.masked_select(weights > 0) : mb.returns);
-    vin.targets = value_norm_->normalize(mb.returns).contiguous();
+int64_t PpoLearner::fused_epochs(double* sums) {
+  std::vector<std::vector<torch::Tensor>> plan;
+  int64_t count = 0;
+  for (int64_t epoch = 0; epoch < config_.ppo_epochs; ++epoch) {
+    plan.push_back(storage_.feed_forward_indices(config_.num_minibatches, shuffle_gen_));
+    count += static_cast<int64_t>(plan.back().size());
   }
-  vin.weights = weights;
-  vin.wsum = wsum;
-  vin.clip = config_.clip_param;
-  vin.clipped = config_.use_clipped_value_loss;
-  vin.huber = config_.use_huber_loss;
-  vin.huber_delta = config_.huber_delta;
-  vin.coef = config_.value_loss_coef;
-  const double vloss = ppo_value_loss(vin, dvalues_);
-  critic_optim_->zero_grad();
-  fused_critic_->backward(dvalues_.view({-1, 1}));
-  const double critic_norm =
-      config_.max_grad_norm > 0 ? critic_optim_->clip_grad_norm(config_.max_grad_norm).item<double>() : 0.0;
-  critic_optim_->step();
+  if (!pair_pool_) {
+    fused_actor_steps(plan, sums);
+    fused_critic_steps(plan, sums);
+    return count;
+  }
+  pair_pool_->parallel_for(2, [&](int begin, int end) {
+    const ScopedBlasThreads single(1);
+    for (int i = begin; i < end; ++i) {
+      if (i == 0) fused_actor_steps(plan, sums);
+      else fused_critic_steps(plan, sums);
+    }
+  });
+  return count;
+}
 
-  const double stats[] = {pr.policy_loss, vloss, pr.entropy, pr.approx_kl, pr.clip_frac, actor_norm, critic_norm};
-  for (int i = 0; i < 7; ++i) sums[i] += stats[i];
+namespace {
+
+// Sample weights (active agents) of a minibatch and their sum (at least 1).
+std::pair<torch::Tensor, double> weights_of(const RolloutStorage& s, const torch::Tensor& idx) {
+  torch::Tensor w = s.gather(s.active, idx).contiguous();
+  return {w, std::max(1.0, w.sum().item<double>())};
+}
+
+}  // namespace
+
+void PpoLearner::fused_actor_steps(const std::vector<std::vector<torch::Tensor>>& plan, double* sums) {
+  torch::NoGradGuard no_grad;
+  for (const auto& epoch : plan) {
+    for (const torch::Tensor& idx : epoch) {
+      const auto [weights, wsum] = weights_of(storage_, idx);
+      PolicyLossInput in;
+      in.logits = fused_actor_->forward(storage_.gather(storage_.obs, idx));
+      in.avail = storage_.gather(storage_.avail, idx);
+      in.actions = storage_.gather(storage_.actions, idx).reshape({-1});
+      in.old_log_probs = storage_.gather(storage_.log_probs, idx);
+      in.advantages = storage_.gather(storage_.advantages, idx);
+      in.weights = weights;
+      in.wsum = wsum;
+      in.clip = config_.clip_param;
+      in.entropy_coef = config_.entropy_coef;
+      const PolicyLossResult r = ppo_policy_loss(in, dlogits_);
+      actor_optim_->zero_grad();
+      fused_actor_->backward(dlogits_);
+      const double norm =
+          config_.max_grad_norm > 0 ? actor_optim_->clip_grad_norm(config_.max_grad_norm).item<double>() : 0.0;
+      actor_optim_->step();
+      sums[0] += r.policy_loss;
+      sums[2] += r.entropy;
+      sums[3] += r.approx_kl;
+      sums[4] += r.clip_frac;
+      sums[5] += norm;
+    }
+  }
+}
+
+void PpoLearner::fused_critic_steps(const std::vector<std::vector<torch::Tensor>>& plan, double* sums) {
+  torch::NoGradGuard no_grad;
+  for (const auto& epoch : plan) {
+    for (const torch::Tensor& idx : epoch) {
+      const auto [weights, wsum] = weights_of(storage_, idx);
+      const torch::Tensor returns = storage_.gather(storage_.returns, idx);
+      ValueLossInput in;
+      in.values = fused_critic_->forward(storage_.gather(storage_.critic_obs, idx)).reshape({-1});
+      in.old_values = storage_.gather(storage_.values, idx);
+      in.targets = returns;
+      if (config_.use_value_norm) {
+        value_norm_->update(masked_samples_ ? returns.masked_select(weights > 0) : returns);
+        in.targets = value_norm_->normalize(returns).contiguous();
+      }
+      in.weights = weights;
+      in.wsum = wsum;
+      in.clip = config_.clip_param;
+      in.clipped = config_.use_clipped_value_loss;
+      in.huber = config_.use_huber_loss;
+      in.huber_delta = config_.huber_delta;
+      in.coef = config_.value_loss_coef;
+      const double loss = ppo_value_loss(in, dvalues_);
+      critic_optim_->zero_grad();
+      fused_critic_->backward(dvalues_.view({-1, 1}));
+      const double norm =
+          config_.max_grad_norm > 0 ? critic_optim_->clip_grad_norm(config_.max_grad_norm).item<double>() : 0.0;
+      critic_optim_->step();
+      sums[1] += loss;
+      sums[6] += norm;
+    }
+  }
 }
 
 NetOutput PpoLearner::run(bool actor, const NetInput& in, int64_t batch_dim,
@@ -320,7 +371,8 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
   torch::Tensor sums = torch::zeros({7}, torch::kFloat64);
   double fused_sums[7] = {};
   int64_t n = 0;
-  for (int64_t epoch = 0; epoch < config_.ppo_epochs; ++epoch) {
+  if (fused()) n = fused_epochs(fused_sums);
+  for (int64_t epoch = 0; !fused() && epoch < config_.ppo_epochs; ++epoch) {
     const auto minibatches =
         config_.use_recurrent_policy
             ? storage_.recurrent_minibatches(config_.num_minibatches, config_.data_chunk_length,
@@ -349,11 +401,6 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
         if (routed) agent_of = agent_of.reshape({L, N})[0];
       }
       const torch::Tensor weights = mb.active * mb.valid;
-      if (fused()) {
-        fused_minibatch(mb, weights, std::max(1.0, weights.sum().item<double>()), fused_sums);
-        ++n;
-        continue;
-      }
       const torch::Tensor wsum = weights.sum().clamp_min(1.0);
 
       auto params = run(true, actor_in, batch_dim, agent_of).out;

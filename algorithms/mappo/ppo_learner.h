@@ -27,6 +27,7 @@
 #include "mappo_config.h"
 #include "policy_networks.h"
 #include "marl/env.h"
+#include "marl/host/thread_pool.h"
 #include "marl/torch/action_distribution.h"
 #include "marl/torch/flat_optimizer.h"
 #include "marl/torch/fused_mlp.h"
@@ -50,6 +51,9 @@ struct TeamLayout {
   int64_t avail_size = 0;  // 0: no masks
   bool active_masks = false;  // the env reports dead agents (EnvSpec::has_active_masks)
   int64_t num_envs = 0;
+  // [run].torch_threads; with 2 or more the fused path updates actor and
+  // critic concurrently (each with single-threaded BLAS; same arithmetic).
+  int threads = 1;
 };
 
 // Values reported per team by train().
@@ -105,9 +109,15 @@ class PpoLearner {
   NetOutput run(bool actor, const NetInput& in, int64_t batch_dim, const torch::Tensor& agent_of);
   torch::Tensor value_loss(const torch::Tensor& values, const torch::Tensor& old_values,
                            const torch::Tensor& returns, const torch::Tensor& weights);
-  // One fused minibatch step of actor and critic; adds the 7 reported
-  // statistics (update()'s order) into sums.
-  void fused_minibatch(const RolloutMinibatch& mb, const torch::Tensor& weights, double wsum, double* sums);
+  // The fused path's ppo_epochs: actor and critic never read each other's
+  // state within an update, so with the minibatch indices drawn first, all of
+  // the actor's minibatch steps run on one thread and all of the critic's on
+  // another (layout.threads >= 2), or one after the other: the same
+  // arithmetic either way. Adds the 7 reported statistics (update()'s order)
+  // into sums; returns the number of minibatches.
+  int64_t fused_epochs(double* sums);
+  void fused_actor_steps(const std::vector<std::vector<torch::Tensor>>& plan, double* sums);
+  void fused_critic_steps(const std::vector<std::vector<torch::Tensor>>& plan, double* sums);
 
   TeamLayout layout_;
   MappoConfig config_;
@@ -120,6 +130,7 @@ class PpoLearner {
   ValueNorm value_norm_{nullptr};
   std::unique_ptr<FlatOptimizer> actor_optim_, critic_optim_;
   std::unique_ptr<FusedMlp> fused_actor_, fused_critic_;
+  std::unique_ptr<ThreadPool> pair_pool_;  // 2 threads: actor and critic steps
   torch::Tensor dlogits_, dvalues_, uniform_;  // fused path buffers
   RolloutStorage storage_;
   int64_t updates_ = 0;

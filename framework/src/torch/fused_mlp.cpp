@@ -267,7 +267,9 @@ void FusedMlp::backward_rows(const torch::Tensor& dy) {
     add_into<T>(grad_of(l.bias), col_a_, w);
     if (i > 0 || has_input_norm_) {
       T* dst = target();
-      gemm(false, false, n, in_w, w, d, w, l.weight.data_ptr<T>(), in_w, T(0), dst, in_w);
+      // Zeroed here, then beta = 1: OpenBLAS's own beta = 0 pass is slower than memset.
+      std::memset(dst, 0, static_cast<size_t>(n * in_w) * sizeof(T));
+      gemm(false, false, n, in_w, w, d, w, l.weight.data_ptr<T>(), in_w, T(1), dst, in_w);
       d = dst;
     }
   }

@@ -201,11 +201,20 @@ void RolloutStorage::rollover() {
   step_ = 0;
 }
 
+std::vector<torch::Tensor> RolloutStorage::feed_forward_indices(int64_t num_minibatches,
+                                                                torch::Generator& gen) const {
+  const int64_t n = config_.steps * config_.num_agents * config_.num_envs;
+  return split_permutation(n, num_minibatches, gen, "samples");
+}
+
+torch::Tensor RolloutStorage::gather(const torch::Tensor& field, const torch::Tensor& idx) const {
+  return gather_rows(flat_samples(field, config_.steps), idx);
+}
+
 std::vector<RolloutMinibatch> RolloutStorage::feed_forward_minibatches(
     int64_t num_minibatches, torch::Generator& gen) const {
   const int64_t T = config_.steps;
-  const int64_t n = T * config_.num_agents * config_.num_envs;
-  const auto parts = split_permutation(n, num_minibatches, gen, "samples");
+  const auto parts = feed_forward_indices(num_minibatches, gen);
   std::vector<RolloutMinibatch> out;
   out.reserve(parts.size());
   for (const torch::Tensor& idx : parts) {

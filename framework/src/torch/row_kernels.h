@@ -87,6 +87,8 @@ inline void lane_scaled_sum_and_dot(const T* a, const T* g, const T* b, int64_t 
   }
 }
 
+constexpr int64_t kRowGroup = 8;
+
 // y = LayerNorm(x) * gamma + beta per row (biased variance, as torch);
 // keeps xhat (normalised, before the affine map) and 1/sqrt(var + eps) per row
 // for the backward pass. No argument may alias another (here and below,
@@ -96,18 +98,27 @@ void layer_norm_forward(const T* __restrict x, T* __restrict y, T* __restrict xh
                         const T* __restrict gamma, const T* __restrict beta,
                         int64_t rows, int64_t width, double eps) {
   const T inv_w = T(1) / static_cast<T>(width);
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* __restrict xr = x + r * width;
-    const T mean = lane_sum(xr, width) * inv_w;
-    const T var = lane_centered_sq_sum(xr, mean, width) * inv_w;
-    const T rs = T(1) / std::sqrt(var + static_cast<T>(eps));
-    rstd[r] = rs;
-    T* __restrict hr = xhat + r * width;
-    T* __restrict yr = y + r * width;
-    for (int64_t j = 0; j < width; ++j) {
-      const T h = (xr[j] - mean) * rs;
-      hr[j] = h;
-      yr[j] = h * gamma[j] + beta[j];
+  // Rows go in groups: each row's statistics are a long dependency chain
+  // (two reductions, a square root, a division); a group's chains are
+  // independent, so the core overlaps them, and the group's square roots
+  // and divisions vectorise.
+  for (int64_t r0 = 0; r0 < rows; r0 += kRowGroup) {
+    const int64_t g = rows - r0 < kRowGroup ? rows - r0 : kRowGroup;
+    T mean[kRowGroup] = {}, rs[kRowGroup] = {};
+    for (int64_t k = 0; k < g; ++k) mean[k] = lane_sum(x + (r0 + k) * width, width) * inv_w;
+    for (int64_t k = 0; k < g; ++k) rs[k] = lane_centered_sq_sum(x + (r0 + k) * width, mean[k], width) * inv_w;
+    for (int64_t k = 0; k < kRowGroup; ++k) rs[k] = T(1) / std::sqrt(rs[k] + static_cast<T>(eps));
+    for (int64_t k = 0; k < g; ++k) {
+      const int64_t r = r0 + k;
+      rstd[r] = rs[k];
+      const T* __restrict xr = x + r * width;
+      T* __restrict hr = xhat + r * width;
+      T* __restrict yr = y + r * width;
+      for (int64_t j = 0; j < width; ++j) {
+        const T h = (xr[j] - mean[k]) * rs[k];
+        hr[j] = h;
+        yr[j] = h * gamma[j] + beta[j];
+      }
     }
   }
 }
@@ -147,20 +158,34 @@ void layer_norm_backward(const T* __restrict dy, const T* __restrict xhat, const
     for (int64_t r = r0; r < r1; ++r) {
       const T* __restrict dyr = dy + r * width;
       const T* __restrict hr = xhat + r * width;
-      T* __restrict dxr = dx + r * width;
       for (int64_t j = 0; j < width; ++j) {
         g_acc[j] += dyr[j] * hr[j];
         b_acc[j] += dyr[j];
       }
-      // dxhat = dy * gamma; dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)).
-      T sum = 0, dot = 0;
-      lane_scaled_sum_and_dot(dyr, gamma, hr, width, sum, dot);
-      const T mean_g = sum * inv_w, mean_gh = dot * inv_w, rs = rstd[r];
-      for (int64_t k = 0; k < width; ++k) dxr[k] = rs * (dyr[k] * gamma[k] - mean_g - hr[k] * mean_gh);
     }
     for (int64_t j = 0; j < width; ++j) {
       dgamma[j] += g_acc[j];
       dbeta[j] += b_acc[j];
+    }
+    // dxhat = dy * gamma; dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)),
+    // the reductions of a group of rows first (independent chains, see above).
+    for (int64_t q0 = r0; q0 < r1; q0 += kRowGroup) {
+      const int64_t g = r1 - q0 < kRowGroup ? r1 - q0 : kRowGroup;
+      T mean_g[kRowGroup], mean_gh[kRowGroup];
+      for (int64_t k = 0; k < g; ++k) {
+        T sum = 0, dot = 0;
+        lane_scaled_sum_and_dot(dy + (q0 + k) * width, gamma, xhat + (q0 + k) * width, width, sum, dot);
+        mean_g[k] = sum * inv_w;
+        mean_gh[k] = dot * inv_w;
+      }
+      for (int64_t k = 0; k < g; ++k) {
+        const int64_t r = q0 + k;
+        const T* __restrict dyr = dy + r * width;
+        const T* __restrict hr = xhat + r * width;
+        T* __restrict dxr = dx + r * width;
+        const T rs = rstd[r];
+        for (int64_t j = 0; j < width; ++j) dxr[j] = rs * (dyr[j] * gamma[j] - mean_g[k] - hr[j] * mean_gh[k]);
+      }
     }
   }
 }

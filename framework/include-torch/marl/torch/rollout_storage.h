@@ -110,6 +110,13 @@ class RolloutStorage {
 
   std::vector<RolloutMinibatch> feed_forward_minibatches(int64_t num_minibatches,
                                                          torch::Generator& gen) const;
+  // The same minibatches as sample indices only (the same draw from gen),
+  // and one field's rows for them: a learner updating actor and critic on
+  // separate threads gathers only what each needs, on its own thread.
+  std::vector<torch::Tensor> feed_forward_indices(int64_t num_minibatches, torch::Generator& gen) const;
+  // field: one of the [T + 1, A, E, ...] tensors below -> its rows idx [B, ...]
+  // (undefined stays undefined).
+  torch::Tensor gather(const torch::Tensor& field, const torch::Tensor& idx) const;
   std::vector<RolloutMinibatch> recurrent_minibatches(int64_t num_minibatches, int64_t chunk_length,
                                                       torch::Generator& gen) const;
 
