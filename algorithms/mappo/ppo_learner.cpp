@@ -115,11 +115,31 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
   value_norm_ = ValueNorm(ValueNormConfig{});
   actor_optim_ = adam(*actor_root_, config.lr, config);
   critic_optim_ = adam(*critic_root_, config.critic_lr, config);
-  if (config.fused_networks && !config.use_recurrent_policy && layout.action.is_discrete() && nets == 1) {
+  if (!config.use_recurrent_policy && layout.action.is_discrete() && nets == 1) {
     fused_actor_ = std::make_unique<FusedMlp>(actors_[0]->base(), &actors_[0]->output_layer());
     fused_critic_ = std::make_unique<FusedMlp>(critics_[0]->base(), &critics_[0]->output_layer());
-    if (layout.threads >= 2) pair_pool_ = std::make_unique<ThreadPool>(2);
+    fused_ = config.fused_networks;
+    if (fused_ && layout.threads >= 2) pair_pool_ = std::make_unique<ThreadPool>(2);
   }
+}
+
+std::vector<GemmShape> PpoLearner::update_gemms() const {
+  std::vector<GemmShape> out;
+  if (!fused_actor_) return out;
+  const int64_t step_rows = layout_.count * layout_.num_envs;
+  fused_critic_->append_gemms(step_rows, false, 1, out);  // bootstrap values
+  // Minibatch sizes as RolloutStorage::feed_forward_indices cuts them.
+  const int64_t n = config_.rollout_length * step_rows, parts = config_.num_minibatches;
+  const auto epochs = static_cast<double>(config_.ppo_epochs);
+  const int64_t q = n / parts, r = n % parts;  // r minibatches of q + 1 rows, the rest of q
+  auto add = [&](int64_t rows, int64_t minibatches) {
+    if (minibatches <= 0) return;
+    fused_actor_->append_gemms(rows, true, epochs * static_cast<double>(minibatches), out);
+    fused_critic_->append_gemms(rows, true, epochs * static_cast<double>(minibatches), out);
+  };
+  add(q + 1, r);
+  add(q, parts - r);
+  return out;
 }
 
 void PpoLearner::act_fused(torch::Tensor& actions, torch::Tensor& log_probs, torch::Tensor& values) {

@@ -86,7 +86,9 @@ class PpoLearner {
   // The fused path (MappoConfig::fused_networks): FusedMlp networks and the
   // hand-written losses of ppo_losses.h, for feed-forward networks with
   // discrete actions and one network per role.
-  bool fused() const { return fused_actor_ != nullptr; }
+  bool fused() const { return fused_; }
+  // The update's matmuls (feed-forward, discrete, shared networks; either path).
+  std::vector<GemmShape> update_gemms() const;
   // Acting on the storage's current step through the fused networks: samples
   // actions [count, E] (inverse CDF of one uniform draw per row from
   // act_generator()), their log-probs and the values [count, E].
@@ -129,7 +131,10 @@ class PpoLearner {
   torch::Tensor agent_of_step_row_;  // [count * E]: agent of each row of a flattened step
   ValueNorm value_norm_{nullptr};
   std::unique_ptr<FlatOptimizer> actor_optim_, critic_optim_;
+  // Built for feed-forward, discrete, shared networks (their gemm shapes are
+  // counted from them); used for acting and updating when fused_.
   std::unique_ptr<FusedMlp> fused_actor_, fused_critic_;
+  bool fused_ = false;
   std::unique_ptr<ThreadPool> pair_pool_;  // 2 threads: actor and critic steps
   torch::Tensor dlogits_, dvalues_, uniform_;  // fused path buffers
   RolloutStorage storage_;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "gemm_roofline.h"
 #include "marl/error.h"
 #include "marl/host/experiment.h"
 #include "marl/host/experiment_config.h"
@@ -117,6 +118,27 @@ int bench_env(const BenchArgs& args, const GlobalOptions& global) {
   return 0;
 }
 
+// The update's share of the time and, where the algorithm counts its
+// matmuls, their speed against this machine's for the same shapes.
+void print_update_roofline(const TrainSummary& summary, const Experiment& experiment) {
+  const double per_update = summary.update_seconds / static_cast<double>(summary.updates);
+  std::printf("  updates: %.1f ms each, %.0f%% of the wall time\n", per_update * 1e3,
+              summary.wall_seconds > 0 ? 100.0 * summary.update_seconds / summary.wall_seconds : 0.0);
+  if (summary.update_gemms.empty()) {
+    std::printf("  (the algorithm does not count its update's matmuls: no roofline)\n");
+    return;
+  }
+  const GemmRoofline r = measure_gemm_roofline(summary.update_gemms);
+  const int threads = std::max<int>(1, static_cast<int>(experiment.config.run.get_int("torch_threads")));
+  const double achieved = r.flops / per_update;
+  std::printf("  update matmuls: %.3f GFLOP each (counted from the network shapes): %.1f GFLOP/s achieved\n",
+              r.flops / 1e9, achieved / 1e9);
+  std::printf("  the same matmuls alone, timed now on 1 BLAS thread: %.1f GFLOP/s (%.1f ms per update)\n",
+              r.peak_flops_per_s() / 1e9, r.floor_seconds * 1e3);
+  std::printf("  roofline fraction: %.0f%% of %d x that speed (torch_threads = %d)\n",
+              100.0 * achieved / (threads * r.peak_flops_per_s()), threads, threads);
+}
+
 // Trains for a fixed budget into a scratch directory (removed afterwards):
 // the same code path and the same steps_per_s as `marl run`.
 int bench_train(const TrainBenchArgs& args, const GlobalOptions& global) {
@@ -145,6 +167,7 @@ int bench_train(const TrainBenchArgs& args, const GlobalOptions& global) {
               static_cast<unsigned long long>(summary.updates), summary.wall_seconds,
               summary.steps_per_second,
               summary.wall_seconds > 0 ? summary.updates / summary.wall_seconds : 0.0);
+  if (summary.updates > 0) print_update_roofline(summary, experiment);
   return 0;
 }
 

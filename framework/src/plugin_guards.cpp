@@ -78,6 +78,9 @@ class GuardedAlgorithm final : public Algorithm {
   void train(std::vector<double>& metrics) override {
     guarded([&] { inner_->train(metrics); });
   }
+  std::vector<GemmShape> update_gemms() const override {
+    return guarded([&] { return inner_->update_gemms(); });
+  }
   void begin_evaluation() override {
     guarded([&] { inner_->begin_evaluation(); });
   }

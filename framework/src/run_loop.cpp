@@ -1,5 +1,7 @@
 #include "marl/host/run_loop.h"
 
+#include <chrono>
+
 #include "marl/error.h"
 
 namespace marl {
@@ -25,7 +27,9 @@ LoopCounts run_steps(VectorEnv& envs, Algorithm& algorithm, const LoopOptions& o
     counts.episodes += envs.finished_episodes().size();
     envs.finished_episodes().clear();
     while (training && algorithm.ready_to_train()) {
+      const auto start = std::chrono::steady_clock::now();
       algorithm.train(metrics);
+      counts.train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       ++counts.updates;
       if (hooks.on_update) hooks.on_update(metrics);
     }

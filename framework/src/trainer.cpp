@@ -283,7 +283,8 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
         checkpoint();
       }
     };
-    run_steps(envs, *algorithm, loop, hooks);
+    summary.update_seconds = run_steps(envs, *algorithm, loop, hooks).train_seconds;
+    summary.update_gemms = algorithm->update_gemms();
     if (summary.interrupted) {
       // The checkpoint before the partial row, so that a resumed run writes
       // the rows an uninterrupted one would (the partial row is cut off then).

@@ -41,6 +41,15 @@ struct AlgorithmContext {
   Params params;               // validated, defaults filled in
 };
 
+// One matrix multiplication of an update, row-major C[m, n] = op(A) op(B)
+// with inner size k, done `count` times per update (roofline figures of
+// `marl bench train`: 2 m n k count floating-point operations).
+struct GemmShape {
+  int64_t m = 0, n = 0, k = 0;
+  bool trans_a = false, trans_b = false;
+  double count = 1;
+};
+
 class Algorithm {
  public:
   virtual ~Algorithm() = default;
@@ -66,6 +75,12 @@ class Algorithm {
   // One update; writes metric_names().size() values into metrics (resized by
   // the caller).
   virtual void train(std::vector<double>& metrics) = 0;
+
+  // The matrix multiplications of one train() call, counted from the
+  // networks' shapes (not timed): `marl bench train` compares the update's
+  // speed with this machine's measured speed for the same shapes. Empty:
+  // not counted.
+  virtual std::vector<GemmShape> update_gemms() const { return {}; }
 
   // Full learner state (networks, optimizers, normalizers, counters,
   // generators, and what is in progress: an on-policy rollout, episodes being

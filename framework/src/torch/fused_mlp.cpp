@@ -113,6 +113,16 @@ double FusedMlp::backward_flops_per_row() const {
   return f;
 }
 
+void FusedMlp::append_gemms(int64_t rows, bool backward, double count, std::vector<GemmShape>& out) const {
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const int64_t w = layers_[i].weight.size(0), in_w = layers_[i].weight.size(1);
+    out.push_back({rows, w, in_w, false, true, count});  // forward
+    if (!backward) continue;
+    out.push_back({w, in_w, rows, true, false, count});  // weight gradient
+    if (i > 0 || has_input_norm_) out.push_back({rows, in_w, w, false, false, count});  // input gradient
+  }
+}
+
 void FusedMlp::reserve(int64_t rows, const torch::TensorOptions& options) {
   if (rows <= capacity_ && in_rstd_.defined() && in_rstd_.dtype() == options.dtype()) return;
   capacity_ = std::max(rows, capacity_);

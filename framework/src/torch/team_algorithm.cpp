@@ -87,6 +87,16 @@ TeamLearner* TeamAlgorithm::learner(const std::string& team_name) {
 
 std::vector<std::string> TeamAlgorithm::metric_names() const { return metric_names_; }
 
+std::vector<GemmShape> TeamAlgorithm::update_gemms() const {
+  std::vector<GemmShape> out;
+  for (const Team& team : teams_) {
+    if (team.slot.role != TeamRole::Learn) continue;
+    const auto gemms = team.learner->update_gemms();
+    out.insert(out.end(), gemms.begin(), gemms.end());
+  }
+  return out;
+}
+
 void TeamAlgorithm::act(const Batch& obs, ActionBatch& actions, ActMode mode) {
   for (Team& team : teams_) {
     if (team.uniform) {

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "marl/algorithm.h"
 #include "marl/torch/layer_init.h"
 
 namespace marl {
@@ -53,6 +54,9 @@ class FusedMlp {
   // the first layer). Used for roofline figures (marl bench train).
   double forward_flops_per_row() const;
   double backward_flops_per_row() const;
+  // The gemm calls of forward (and backward) on `rows` rows, each `count`
+  // times, appended to out (Algorithm::update_gemms).
+  void append_gemms(int64_t rows, bool backward, double count, std::vector<GemmShape>& out) const;
 
  private:
   struct Norm {

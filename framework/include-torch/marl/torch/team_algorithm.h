@@ -51,6 +51,7 @@ class TeamAlgorithm : public Algorithm {
   bool ready_to_train() const override;
   void begin_evaluation() override;  // restarts the random teams' evaluation generator
   void train(std::vector<double>& metrics) override;
+  std::vector<GemmShape> update_gemms() const override;  // the learning teams'
   void save(std::ostream& out) const override;
   void load(std::istream& in) override;
 

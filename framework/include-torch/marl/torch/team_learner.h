@@ -38,6 +38,8 @@ class TeamLearner {
   virtual void observe(const Transition& transition) = 0;
   virtual bool ready_to_train() const = 0;
   virtual void train(double* metrics) = 0;  // metric_names().size() values
+  // The matrix multiplications of one train() (Algorithm::update_gemms).
+  virtual std::vector<GemmShape> update_gemms() const { return {}; }
 
   // Everything the team needs to resume, under keys starting with `prefix`.
   virtual void save(TorchStateWriter& w, const std::string& prefix) const = 0;

@@ -38,6 +38,7 @@ struct LoopCounts {
   uint64_t steps = 0;  // vector steps
   uint64_t episodes = 0;
   uint64_t updates = 0;
+  double train_seconds = 0;  // wall time inside Algorithm::train()
 };
 
 LoopCounts run_steps(VectorEnv& envs, Algorithm& algorithm, const LoopOptions& options, const LoopHooks& hooks);

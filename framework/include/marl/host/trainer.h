@@ -52,6 +52,10 @@ struct TrainSummary {
   std::vector<std::string> teams;
   std::vector<double> final_team_returns, eval_team_returns, baseline_team_returns;
   bool interrupted = false;   // stopped by SIGINT/SIGTERM (see interrupt.h); checkpoint written
+  // Wall time inside the algorithm's updates (this process only) and the
+  // matmuls of one update (Algorithm::update_gemms): `marl bench train`.
+  double update_seconds = 0.0;
+  std::vector<GemmShape> update_gemms;
 };
 
 TrainSummary train(const Experiment& experiment, const TrainOptions& options);
