@@ -45,6 +45,71 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, in
               c, static_cast<int>(ldc));
 }
 
+// The row kernels for float, compiled twice (AVX2 and baseline x86-64) and
+// picked at load time by the CPU: the same operations in the same order
+// (no FMA contraction: -ffp-contract=off), so both give identical results;
+// AVX2 halves the time of the LayerNorm passes. Doubles (tests) use the
+// baseline.
+namespace fast {
+
+#define MARL_ROW_KERNEL __attribute__((target_clones("avx2", "default")))
+
+MARL_ROW_KERNEL void layer_norm_forward(const float* x, float* y, float* xhat, float* rstd, const float* gamma,
+                                        const float* beta, int64_t rows, int64_t width, double eps) {
+  kernels::layer_norm_forward<float>(x, y, xhat, rstd, gamma, beta, rows, width, eps);
+}
+MARL_ROW_KERNEL void relu_layer_norm_forward(float* z, float* y, float* xhat, float* rstd, const float* gamma,
+                                             const float* beta, int64_t rows, int64_t width, double eps) {
+  kernels::relu_layer_norm_forward<float>(z, y, xhat, rstd, gamma, beta, rows, width, eps);
+}
+MARL_ROW_KERNEL void layer_norm_backward(const float* dy, const float* xhat, const float* rstd, const float* gamma,
+                                         float* dx, int64_t rows, int64_t width, double* dgamma, double* dbeta,
+                                         float* scratch) {
+  kernels::layer_norm_backward<float>(dy, xhat, rstd, gamma, dx, rows, width, dgamma, dbeta, scratch);
+}
+MARL_ROW_KERNEL void layer_norm_relu_backward(const float* dy, const float* xhat, const float* rstd,
+                                              const float* gamma, const float* act, float* dx, int64_t rows,
+                                              int64_t width, double* dgamma, double* dbeta, double* dbias,
+                                              float* scratch) {
+  kernels::layer_norm_relu_backward<float>(dy, xhat, rstd, gamma, act, dx, rows, width, dgamma, dbeta, dbias,
+                                           scratch);
+}
+MARL_ROW_KERNEL void relu_inplace(float* x, int64_t n) { kernels::relu_inplace<float>(x, n); }
+MARL_ROW_KERNEL void relu_backward_inplace(float* d, const float* a, int64_t n) {
+  kernels::relu_backward_inplace<float>(d, a, n);
+}
+MARL_ROW_KERNEL void add_column_sums(const float* x, int64_t rows, int64_t width, double* out, float* scratch) {
+  kernels::add_column_sums<float>(x, rows, width, out, scratch);
+}
+
+#undef MARL_ROW_KERNEL
+
+void layer_norm_forward(const double* x, double* y, double* xhat, double* rstd, const double* gamma,
+                        const double* beta, int64_t rows, int64_t width, double eps) {
+  kernels::layer_norm_forward<double>(x, y, xhat, rstd, gamma, beta, rows, width, eps);
+}
+void relu_layer_norm_forward(double* z, double* y, double* xhat, double* rstd, const double* gamma,
+                             const double* beta, int64_t rows, int64_t width, double eps) {
+  kernels::relu_layer_norm_forward<double>(z, y, xhat, rstd, gamma, beta, rows, width, eps);
+}
+void layer_norm_backward(const double* dy, const double* xhat, const double* rstd, const double* gamma, double* dx,
+                         int64_t rows, int64_t width, double* dgamma, double* dbeta, double* scratch) {
+  kernels::layer_norm_backward<double>(dy, xhat, rstd, gamma, dx, rows, width, dgamma, dbeta, scratch);
+}
+void layer_norm_relu_backward(const double* dy, const double* xhat, const double* rstd, const double* gamma,
+                              const double* act, double* dx, int64_t rows, int64_t width, double* dgamma,
+                              double* dbeta, double* dbias, double* scratch) {
+  kernels::layer_norm_relu_backward<double>(dy, xhat, rstd, gamma, act, dx, rows, width, dgamma, dbeta, dbias,
+                                            scratch);
+}
+void relu_inplace(double* x, int64_t n) { kernels::relu_inplace<double>(x, n); }
+void relu_backward_inplace(double* d, const double* a, int64_t n) { kernels::relu_backward_inplace<double>(d, a, n); }
+void add_column_sums(const double* x, int64_t rows, int64_t width, double* out, double* scratch) {
+  kernels::add_column_sums<double>(x, rows, width, out, scratch);
+}
+
+}  // namespace fast
+
 }  // namespace
 
 FusedMlp::FusedMlp(const MlpImpl& mlp, torch::nn::LinearImpl* head) {
@@ -141,9 +206,10 @@ void FusedMlp::reserve(int64_t rows, const torch::TensorOptions& options) {
   }
   grad_a_ = torch::empty({capacity_ * max_width_}, o);
   grad_b_ = torch::empty({capacity_ * max_width_}, o);
-  scratch_ = torch::empty({2 * max_width_}, o);
+  scratch_ = torch::empty({3 * max_width_}, o);
   col_a_.assign(static_cast<size_t>(max_width_), 0.0);
   col_b_.assign(static_cast<size_t>(max_width_), 0.0);
+  col_c_.assign(static_cast<size_t>(max_width_), 0.0);
 }
 
 const torch::Tensor& FusedMlp::layer_output(size_t i) const {
@@ -182,7 +248,7 @@ void FusedMlp::forward_rows() {
   const T* in = input_.data_ptr<T>();
   if (has_input_norm_) {
     T* out = in_out_.data_ptr<T>();
-    kernels::layer_norm_forward<T>(in, out, in_xhat_.data_ptr<T>(), in_rstd_.data_ptr<T>(),
+    fast::layer_norm_forward(in, out, in_xhat_.data_ptr<T>(), in_rstd_.data_ptr<T>(),
                                    input_norm_.weight.data_ptr<T>(), input_norm_.bias.data_ptr<T>(), n, input_size_,
                                    input_norm_.eps);
     in = out;
@@ -196,13 +262,19 @@ void FusedMlp::forward_rows() {
     const T* b = l.bias.data_ptr<T>();
     for (int64_t r = 0; r < n; ++r) std::memcpy(z + r * w, b, static_cast<size_t>(w) * sizeof(T));
     gemm(false, true, n, w, in_w, in, in_w, l.weight.data_ptr<T>(), in_w, T(1), z, w);
-    if (l.activation) {
-      if (activation_ == Activation::Relu) kernels::relu_inplace<T>(z, n * w);
-      else l.act.narrow(0, 0, n).tanh_();
+    const bool relu = l.activation && activation_ == Activation::Relu;
+    if (l.has_norm && relu) {  // one pass: ReLU in place, then the norm
+      T* out = l.out.data_ptr<T>();
+      fast::relu_layer_norm_forward(z, out, l.xhat.data_ptr<T>(), l.rstd.data_ptr<T>(),
+                                          l.norm.weight.data_ptr<T>(), l.norm.bias.data_ptr<T>(), n, w, l.norm.eps);
+      in = out;
+      continue;
     }
+    if (relu) fast::relu_inplace(z, n * w);
+    else if (l.activation) l.act.narrow(0, 0, n).tanh_();
     if (l.has_norm) {
       T* out = l.out.data_ptr<T>();
-      kernels::layer_norm_forward<T>(z, out, l.xhat.data_ptr<T>(), l.rstd.data_ptr<T>(), l.norm.weight.data_ptr<T>(),
+      fast::layer_norm_forward(z, out, l.xhat.data_ptr<T>(), l.rstd.data_ptr<T>(), l.norm.weight.data_ptr<T>(),
                                      l.norm.bias.data_ptr<T>(), n, w, l.norm.eps);
       in = out;
     } else {
@@ -246,7 +318,7 @@ void FusedMlp::backward_rows(const torch::Tensor& dy) {
   auto layer_norm_backward = [&](const Norm& norm, const T* xhat, const T* rstd, int64_t w) {
     zero_cols(w);
     T* dst = target();
-    kernels::layer_norm_backward<T>(d, xhat, rstd, norm.weight.data_ptr<T>(), dst, n, w, col_a_.data(),
+    fast::layer_norm_backward(d, xhat, rstd, norm.weight.data_ptr<T>(), dst, n, w, col_a_.data(),
                                     col_b_.data(), scratch);
     add_into<T>(grad_of(norm.weight), col_a_, w);
     add_into<T>(grad_of(norm.bias), col_b_, w);
@@ -255,8 +327,24 @@ void FusedMlp::backward_rows(const torch::Tensor& dy) {
   for (size_t i = layers_.size(); i-- > 0;) {
     Layer& l = layers_[i];
     const int64_t w = l.weight.size(0), in_w = l.weight.size(1);
-    if (l.has_norm) layer_norm_backward(l.norm, l.xhat.data_ptr<T>(), l.rstd.data_ptr<T>(), w);
-    if (l.activation) {
+    const bool relu = l.activation && activation_ == Activation::Relu;
+    bool bias_done = false;
+    if (l.has_norm && relu) {  // one pass: the norm's backward, the ReLU mask and the bias gradient
+      zero_cols(w);
+      std::fill(col_c_.begin(), col_c_.begin() + w, 0.0);
+      T* dst = target();
+      fast::layer_norm_relu_backward(d, l.xhat.data_ptr<T>(), l.rstd.data_ptr<T>(), l.norm.weight.data_ptr<T>(),
+                                           l.act.data_ptr<T>(), dst, n, w, col_a_.data(), col_b_.data(),
+                                           col_c_.data(), scratch);
+      add_into<T>(grad_of(l.norm.weight), col_a_, w);
+      add_into<T>(grad_of(l.norm.bias), col_b_, w);
+      add_into<T>(grad_of(l.bias), col_c_, w);
+      d = dst;
+      bias_done = true;
+    } else if (l.has_norm) {
+      layer_norm_backward(l.norm, l.xhat.data_ptr<T>(), l.rstd.data_ptr<T>(), w);
+    }
+    if (l.activation && !bias_done) {
       if (where < 0) {  // never write into the caller's dy
         T* dst = target();
         std::memcpy(dst, d, static_cast<size_t>(n * w) * sizeof(T));
@@ -264,7 +352,7 @@ void FusedMlp::backward_rows(const torch::Tensor& dy) {
       }
       T* dz = buffers[where];
       if (activation_ == Activation::Relu) {
-        kernels::relu_backward_inplace<T>(dz, l.act.data_ptr<T>(), n * w);
+        fast::relu_backward_inplace(dz, l.act.data_ptr<T>(), n * w);
       } else {
         kernels::tanh_backward_inplace<T>(dz, l.act.data_ptr<T>(), n * w);
       }
@@ -272,9 +360,11 @@ void FusedMlp::backward_rows(const torch::Tensor& dy) {
     const T* in = i == 0 ? (has_input_norm_ ? in_out_.data_ptr<T>() : input_.data_ptr<T>())
                          : layer_output(i - 1).data_ptr<T>();
     gemm(true, false, w, in_w, n, d, w, in, in_w, T(1), grad_of(l.weight).data_ptr<T>(), in_w);
-    zero_cols(w);
-    kernels::add_column_sums<T>(d, n, w, col_a_.data(), scratch);
-    add_into<T>(grad_of(l.bias), col_a_, w);
+    if (!bias_done) {
+      zero_cols(w);
+      fast::add_column_sums(d, n, w, col_a_.data(), scratch);
+      add_into<T>(grad_of(l.bias), col_a_, w);
+    }
     if (i > 0 || has_input_norm_) {
       T* dst = target();
       // Zeroed here, then beta = 1: OpenBLAS's own beta = 0 pass is slower than memset.

@@ -86,8 +86,8 @@ class FusedMlp {
   torch::Tensor in_xhat_, in_out_, in_rstd_;
   std::vector<Layer> layers_;
   torch::Tensor grad_a_, grad_b_;  // [capacity, max width]: backward ping-pong
-  torch::Tensor scratch_;          // [2 * max width]
-  std::vector<double> col_a_, col_b_;
+  torch::Tensor scratch_;          // [3 * max width]
+  std::vector<double> col_a_, col_b_, col_c_;  // column sums (double)
   int64_t capacity_ = 0, rows_ = 0;
   torch::Tensor input_;  // the last forward's input (first layer's weight gradient)
   bool can_backward_ = false;
