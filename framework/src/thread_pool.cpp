@@ -1,10 +1,16 @@
 #include "marl/host/thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace marl {
 
 namespace {
+
 // Range of chunk `index` when splitting [0, n) into `parts` nearly equal pieces.
 std::pair<int, int> chunk(int n, int parts, int index) {
   const int base = n / parts;
@@ -13,6 +19,24 @@ std::pair<int, int> chunk(int n, int parts, int index) {
   const int end = begin + base + (index < extra ? 1 : 0);
   return {begin, end};
 }
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
+// Spins until done() or `limit` has passed; returns done().
+template <class Done>
+bool spin_until(Done done, std::chrono::microseconds limit) {
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 1;; ++i) {
+    if (done()) return true;
+    cpu_relax();
+    if (i % 64 == 0 && std::chrono::steady_clock::now() - start > limit) return done();
+  }
+}
+
 }  // namespace
 
 int ThreadPool::hardware_threads() {
@@ -30,7 +54,7 @@ ThreadPool::ThreadPool(int threads) {
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
+    stop_.store(true);
   }
   wake_.notify_all();
   for (auto& worker : workers_) worker.join();
@@ -42,13 +66,15 @@ void ThreadPool::parallel_for(int n, const std::function<void(int, int)>& fn) {
     fn(0, n);
     return;
   }
+  task_ = &fn;
+  task_n_ = n;
+  error_ = nullptr;
+  pending_.store(static_cast<int>(workers_.size()));
   {
+    // Under the mutex, so a worker about to sleep either sees the new
+    // generation or is already waiting when notified.
     std::lock_guard<std::mutex> lock(mutex_);
-    task_ = &fn;
-    task_n_ = n;
-    pending_ = static_cast<int>(workers_.size());
-    error_ = nullptr;
-    ++generation_;
+    generation_.fetch_add(1);
   }
   wake_.notify_all();
 
@@ -60,8 +86,10 @@ void ThreadPool::parallel_for(int n, const std::function<void(int, int)>& fn) {
     own_error = std::current_exception();
   }
 
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [this] { return pending_ == 0; });
+  if (!spin_until([this] { return pending_.load() == 0; }, kSpin)) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return pending_.load() == 0; });
+  }
   task_ = nullptr;
   if (own_error) std::rethrow_exception(own_error);
   if (error_) std::rethrow_exception(error_);
@@ -70,27 +98,29 @@ void ThreadPool::parallel_for(int n, const std::function<void(int, int)>& fn) {
 void ThreadPool::worker_loop(int index) {
   uint64_t seen = 0;
   for (;;) {
-    const std::function<void(int, int)>* task = nullptr;
-    int n = 0;
-    {
+    auto fresh = [&] { return stop_.load() || generation_.load() != seen; };
+    if (!spin_until(fresh, kSpin)) {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
-      task = task_;
-      n = task_n_;
+      wake_.wait(lock, fresh);
     }
-    const auto [begin, end] = chunk(n, size(), index);
+    if (stop_.load()) return;
+    seen = generation_.load();
+    const std::function<void(int, int)>* task = task_;
+    const auto [begin, end] = chunk(task_n_, size(), index);
     std::exception_ptr error;
     try {
       if (begin < end) (*task)(begin, end);
     } catch (...) {
       error = std::current_exception();
     }
-    {
+    if (error) {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (error && !error_) error_ = error;
-      if (--pending_ == 0) done_.notify_one();
+      if (!error_) error_ = error;
+    }
+    if (pending_.fetch_sub(1) == 1) {
+      // The caller may be asleep: notify under the mutex (no lost wake-up).
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_.notify_one();
     }
   }
 }

@@ -1,8 +1,16 @@
 // A fixed pool of worker threads for data-parallel loops (vector env
 // stepping). Work is split into contiguous index ranges so each task touches
 // its own envs' memory; the calling thread takes the first range itself.
+//
+// Hand-off: workers and the caller spin for up to kSpin before sleeping on a
+// condition variable. Why: a vector-env step is a few microseconds of work
+// per thread, while waking a sleeping thread takes tens (measured: MPE with
+// 16 envs per thread stepped at 450k env steps/s on 2 threads against 1.57M
+// on one). The cost is up to kSpin of a busy core after each call.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -36,12 +44,14 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
+  static constexpr std::chrono::microseconds kSpin{50};
+  // Written by the caller before generation_ is bumped, read by workers after.
   const std::function<void(int, int)>* task_ = nullptr;
   int task_n_ = 0;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
-  bool stop_ = false;
-  std::exception_ptr error_;
+  std::exception_ptr error_;  // the first worker error (under mutex_)
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<bool> stop_{false};
 };
 
 }  // namespace marl
