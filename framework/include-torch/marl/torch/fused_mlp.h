@@ -77,6 +77,8 @@ class FusedMlp {
   void forward_rows();
   template <class T>
   void backward_rows(const torch::Tensor& dy);
+  template <class T>
+  void first_layer_backward(const T* d, const std::vector<double>& s);
   const torch::Tensor& layer_output(size_t i) const;
 
   int64_t input_size_ = 0, output_size_ = 0, max_width_ = 0;
@@ -88,6 +90,8 @@ class FusedMlp {
   torch::Tensor grad_a_, grad_b_;  // [capacity, max width]: backward ping-pong
   torch::Tensor scratch_;          // [3 * max width]
   std::vector<double> col_a_, col_b_, col_c_;  // column sums (double)
+  torch::Tensor first_m_;                      // [out * in] of the first layer (first_layer_backward)
+  std::vector<double> norm_g_, norm_b_;        // the input norm's gradients
   int64_t capacity_ = 0, rows_ = 0;
   torch::Tensor input_;  // the last forward's input (first layer's weight gradient)
   bool can_backward_ = false;
