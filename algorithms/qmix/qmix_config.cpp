@@ -23,6 +23,9 @@ ParamSpecList qmix_params() {
           .range(0, 1000000000),
       ParamSpec::real("gamma", 0.99, "discount").range(0.0, 1.0),
       ParamSpec::boolean("double_q", true, "double-Q target action selection"),
+      ParamSpec::boolean("fused_networks", true,
+                         "agent network unrolled forward and backward through time by hand (false: LibTorch "
+                         "autograd; same maths up to float rounding)"),
       ParamSpec::boolean("bootstrap_truncated", true,
                          "time-limit truncated episodes bootstrap from their final observation; "
                          "false treats the time limit as terminal (EPyMARL's published MPE runs)"),
@@ -62,6 +65,7 @@ LearnerConfig learner_config_from(const AlgorithmContext& ctx) {
                p.get_int("epsilon_anneal_time")};
   c.gamma = p.get_double("gamma");
   c.double_q = p.get_bool("double_q");
+  c.fused_networks = p.get_bool("fused_networks");
   c.bootstrap_truncated = p.get_bool("bootstrap_truncated");
   c.target_update_interval = p.get_int("target_update_interval");
   c.tau = p.get_double("tau");

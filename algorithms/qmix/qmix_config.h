@@ -48,6 +48,9 @@ struct LearnerConfig {
   double optim_eps = 1e-5;
   std::string reward_scalarisation = "mean";  // team reward for mixers: mean | sum
   bool standardise_rewards = false;  // EPyMARL: (r - running mean) / running std
+  // The agent network's update unrolled by hand (FusedRnnAgent) instead of
+  // autograd: same maths up to float rounding.
+  bool fused_networks = true;
   MixerConfig mixing;
   // A frozen team plays its agent network greedily in every mode (an
   // opponent loaded with load_policy); it never explores, records or trains.

@@ -29,6 +29,26 @@ QmixLearner::QmixLearner(const LearnerConfig& config, QmixController& controller
   oc.eps = config_.optim_eps;
   oc.alpha = config_.optim_alpha;
   optimizer_ = std::make_unique<FlatOptimizer>(params_, oc);
+  if (config_.fused_networks) {
+    fused_agent_ = std::make_unique<FusedRnnAgent>(*controller_.agent());
+    fused_target_ = std::make_unique<FusedRnnAgent>(*target_agent_);
+  }
+}
+
+std::pair<torch::Tensor, torch::Tensor> QmixLearner::agent_q(const torch::Tensor& inputs) {
+  if (!fused_agent_) {
+    auto q = controller_.sequence_q(controller_.agent(), inputs);
+    torch::NoGradGuard no_grad;
+    return {q, controller_.sequence_q(target_agent_, inputs)};
+  }
+  // Time-major rows for the unroll: [T+1, B * n, in]; back to [B, T+1, n, A].
+  const int64_t B = inputs.size(0), T1 = inputs.size(1), n = inputs.size(2);
+  const torch::Tensor x = inputs.permute({1, 0, 2, 3}).reshape({T1, B * n, inputs.size(3)}).contiguous();
+  auto batch_major = [&](const torch::Tensor& q) {
+    return q.view({T1, B, n, q.size(2)}).permute({1, 0, 2, 3}).contiguous();
+  };
+  torch::Tensor q = batch_major(fused_agent_->forward(x)).requires_grad_(true);
+  return {q, batch_major(fused_target_->forward(x))};
 }
 
 void QmixLearner::update_targets(bool hard) {
@@ -58,12 +78,12 @@ void QmixLearner::train(const EpisodeBatch& b, int64_t episodes, double* metrics
   const auto states = mixer_states(b);
   const auto actions = b.actions.unsqueeze(3);  // [B,T,n,1]
 
-  auto q = controller_.sequence_q(controller_.agent(), inputs);  // [B,T+1,n,A]
+  const auto [q, all_target_q] = agent_q(inputs);  // [B,T+1,n,A]
   auto chosen = q.slice(1, 0, T).gather(3, actions).squeeze(3);
   torch::Tensor target_max;
   {
     torch::NoGradGuard no_grad;
-    auto target_q = controller_.sequence_q(target_agent_, inputs).slice(1, 1, T + 1);
+    auto target_q = all_target_q.slice(1, 1, T + 1);
     auto next_avail = avail.slice(1, 1, T + 1);
     if (config_.double_q) {
       auto best = q.detach().slice(1, 1, T + 1).masked_fill(next_avail.logical_not(), kMaskedQ).argmax(3, true);
@@ -96,6 +116,11 @@ void QmixLearner::train(const EpisodeBatch& b, int64_t episodes, double* metrics
   auto loss = td.pow(2).sum() / mask_sum;
   optimizer_->zero_grad();
   loss.backward();
+  if (fused_agent_) {
+    // dL/dQ reached the leaf; the agent's own backward through time from there.
+    const int64_t B = q.size(0), T1 = q.size(1), n = q.size(2);
+    fused_agent_->backward(q.grad().permute({1, 0, 2, 3}).reshape({T1, B * n, q.size(3)}));
+  }
   const double grad_norm = optimizer_->clip_grad_norm(config_.grad_norm_clip).item<double>();
   optimizer_->step();
   ++updates_;

@@ -15,6 +15,7 @@
 #include "marl/torch/checkpoint_io.h"
 #include "marl/torch/episode_replay_buffer.h"
 #include "marl/torch/flat_optimizer.h"
+#include "marl/torch/fused_rnn_agent.h"
 #include "marl/torch/target_network.h"
 #include "marl/torch/rnn_agent.h"
 #include "marl/torch/running_mean_std.h"
@@ -48,6 +49,10 @@ class QmixLearner {
 
  private:
   void update_targets(bool hard);
+  // Q values [B, T+1, n, A] of the online and target agents; with
+  // fused_networks the online ones are a leaf whose grad train() passes to
+  // FusedRnnAgent::backward.
+  std::pair<torch::Tensor, torch::Tensor> agent_q(const torch::Tensor& inputs);
 
   const LearnerConfig config_;
   QmixController& controller_;
@@ -56,6 +61,7 @@ class QmixLearner {
   RunningMeanStd reward_stats_{nullptr};
   std::vector<torch::Tensor> params_;
   std::unique_ptr<FlatOptimizer> optimizer_;
+  std::unique_ptr<FusedRnnAgent> fused_agent_, fused_target_;
   int64_t updates_ = 0;
   TargetSchedule targets_;
 };

@@ -9,7 +9,7 @@
 
 #include "marl/error.h"
 #include "marl/torch/mlp.h"
-#include "row_kernels.h"
+#include "row_kernels_dispatch.h"
 
 namespace marl {
 
@@ -45,70 +45,6 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, in
               c, static_cast<int>(ldc));
 }
 
-// The row kernels for float, compiled twice (AVX2 and baseline x86-64) and
-// picked at load time by the CPU: the same operations in the same order
-// (no FMA contraction: -ffp-contract=off), so both give identical results;
-// AVX2 halves the time of the LayerNorm passes. Doubles (tests) use the
-// baseline.
-namespace fast {
-
-#define MARL_ROW_KERNEL __attribute__((target_clones("avx2", "default")))
-
-MARL_ROW_KERNEL void layer_norm_forward(const float* x, float* y, float* xhat, float* rstd, const float* gamma,
-                                        const float* beta, int64_t rows, int64_t width, double eps) {
-  kernels::layer_norm_forward<float>(x, y, xhat, rstd, gamma, beta, rows, width, eps);
-}
-MARL_ROW_KERNEL void relu_layer_norm_forward(float* z, float* y, float* xhat, float* rstd, const float* gamma,
-                                             const float* beta, int64_t rows, int64_t width, double eps) {
-  kernels::relu_layer_norm_forward<float>(z, y, xhat, rstd, gamma, beta, rows, width, eps);
-}
-MARL_ROW_KERNEL void layer_norm_backward(const float* dy, const float* xhat, const float* rstd, const float* gamma,
-                                         float* dx, int64_t rows, int64_t width, double* dgamma, double* dbeta,
-                                         float* scratch) {
-  kernels::layer_norm_backward<float>(dy, xhat, rstd, gamma, dx, rows, width, dgamma, dbeta, scratch);
-}
-MARL_ROW_KERNEL void layer_norm_relu_backward(const float* dy, const float* xhat, const float* rstd,
-                                              const float* gamma, const float* act, float* dx, int64_t rows,
-                                              int64_t width, double* dgamma, double* dbeta, double* dbias,
-                                              float* scratch) {
-  kernels::layer_norm_relu_backward<float>(dy, xhat, rstd, gamma, act, dx, rows, width, dgamma, dbeta, dbias,
-                                           scratch);
-}
-MARL_ROW_KERNEL void relu_inplace(float* x, int64_t n) { kernels::relu_inplace<float>(x, n); }
-MARL_ROW_KERNEL void relu_backward_inplace(float* d, const float* a, int64_t n) {
-  kernels::relu_backward_inplace<float>(d, a, n);
-}
-MARL_ROW_KERNEL void add_column_sums(const float* x, int64_t rows, int64_t width, double* out, float* scratch) {
-  kernels::add_column_sums<float>(x, rows, width, out, scratch);
-}
-
-#undef MARL_ROW_KERNEL
-
-void layer_norm_forward(const double* x, double* y, double* xhat, double* rstd, const double* gamma,
-                        const double* beta, int64_t rows, int64_t width, double eps) {
-  kernels::layer_norm_forward<double>(x, y, xhat, rstd, gamma, beta, rows, width, eps);
-}
-void relu_layer_norm_forward(double* z, double* y, double* xhat, double* rstd, const double* gamma,
-                             const double* beta, int64_t rows, int64_t width, double eps) {
-  kernels::relu_layer_norm_forward<double>(z, y, xhat, rstd, gamma, beta, rows, width, eps);
-}
-void layer_norm_backward(const double* dy, const double* xhat, const double* rstd, const double* gamma, double* dx,
-                         int64_t rows, int64_t width, double* dgamma, double* dbeta, double* scratch) {
-  kernels::layer_norm_backward<double>(dy, xhat, rstd, gamma, dx, rows, width, dgamma, dbeta, scratch);
-}
-void layer_norm_relu_backward(const double* dy, const double* xhat, const double* rstd, const double* gamma,
-                              const double* act, double* dx, int64_t rows, int64_t width, double* dgamma,
-                              double* dbeta, double* dbias, double* scratch) {
-  kernels::layer_norm_relu_backward<double>(dy, xhat, rstd, gamma, act, dx, rows, width, dgamma, dbeta, dbias,
-                                            scratch);
-}
-void relu_inplace(double* x, int64_t n) { kernels::relu_inplace<double>(x, n); }
-void relu_backward_inplace(double* d, const double* a, int64_t n) { kernels::relu_backward_inplace<double>(d, a, n); }
-void add_column_sums(const double* x, int64_t rows, int64_t width, double* out, double* scratch) {
-  kernels::add_column_sums<double>(x, rows, width, out, scratch);
-}
-
-}  // namespace fast
 
 }  // namespace
 
@@ -359,7 +295,7 @@ void FusedMlp::backward_rows(const torch::Tensor& dy) {
       if (activation_ == Activation::Relu) {
         fast::relu_backward_inplace(dz, l.act.data_ptr<T>(), n * w);
       } else {
-        kernels::tanh_backward_inplace<T>(dz, l.act.data_ptr<T>(), n * w);
+        fast::tanh_backward_inplace(dz, l.act.data_ptr<T>(), n * w);
       }
     }
     if (!bias_done) {

@@ -56,6 +56,8 @@ class GruBlockImpl : public torch::nn::Module {
                      const torch::Tensor& masks = {});
 
   const GruConfig& config() const { return config_; }
+  // The torch::nn::GRU inside (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ...).
+  torch::nn::GRUImpl& module() { return *gru_; }
 
  private:
   torch::Tensor finish(const torch::Tensor& out);

@@ -33,6 +33,11 @@ class RnnAgentImpl : public torch::nn::Module {
   torch::Tensor step(const torch::Tensor& x, torch::Tensor& hidden, const torch::Tensor& masks);
   torch::Tensor sequence(const torch::Tensor& x);
 
+  // For FusedRnnAgent.
+  torch::nn::LinearImpl& fc1() { return *fc1_; }
+  torch::nn::LinearImpl& fc2() { return *fc2_; }
+  GruBlockImpl& gru() { return *gru_; }
+
  private:
   RnnAgentConfig config_;
   torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};

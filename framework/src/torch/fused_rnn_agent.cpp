@@ -1,0 +1,217 @@
+#include "marl/torch/fused_rnn_agent.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "marl/error.h"
+#include "marl/torch/rnn_agent.h"
+#include "row_kernels_dispatch.h"
+
+namespace marl {
+
+namespace {
+
+// Row-major C[m, n] = op(A) op(B) + beta C (see fused_mlp.cpp).
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
+          int64_t ldb, float beta, float* c, int64_t ldc) {
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
+              static_cast<int>(n), static_cast<int>(k), 1.0f, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta,
+              c, static_cast<int>(ldc));
+}
+
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda, const double* b,
+          int64_t ldb, double beta, double* c, int64_t ldc) {
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
+              static_cast<int>(n), static_cast<int>(k), 1.0, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta,
+              c, static_cast<int>(ldc));
+}
+
+torch::Tensor& grad_of(const torch::Tensor& p) {
+  torch::Tensor& g = p.mutable_grad();
+  if (!g.defined()) g = torch::zeros_like(p);
+  if (!g.is_contiguous()) throw ContractError("FusedRnnAgent: parameter gradients must be contiguous");
+  return g;
+}
+
+// grad[j] += column sums of x [rows, width] (accumulated in double).
+template <class T>
+void add_column_sums(const T* x, int64_t rows, int64_t width, std::vector<double>& cols, T* scratch,
+                     const torch::Tensor& grad) {
+  std::fill(cols.begin(), cols.begin() + width, 0.0);
+  fast::add_column_sums(x, rows, width, cols.data(), scratch);
+  T* g = grad.data_ptr<T>();
+  for (int64_t j = 0; j < width; ++j) g[j] += static_cast<T>(cols[static_cast<size_t>(j)]);
+}
+
+// Bias rows, then C += A op(W): the layout the gemm calls above expect.
+template <class T>
+void fill_rows(T* out, const T* bias, int64_t rows, int64_t width) {
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(out + r * width, bias, static_cast<size_t>(width) * sizeof(T));
+}
+
+}  // namespace
+
+FusedRnnAgent::FusedRnnAgent(RnnAgentImpl& agent) {
+  GruBlockImpl& block = agent.gru();
+  if (block.config().num_layers != 1 || block.config().layer_norm) {
+    throw ContractError("FusedRnnAgent: one GRU layer without LayerNorm only");
+  }
+  auto params = block.module().named_parameters();
+  w_ih_ = params["weight_ih_l0"];
+  w_hh_ = params["weight_hh_l0"];
+  b_ih_ = params["bias_ih_l0"];
+  b_hh_ = params["bias_hh_l0"];
+  w1_ = agent.fc1().weight;
+  b1_ = agent.fc1().bias;
+  w2_ = agent.fc2().weight;
+  b2_ = agent.fc2().bias;
+  input_ = w1_.size(1);
+  hidden_ = w_hh_.size(1);
+  actions_ = w2_.size(0);
+  if (w1_.size(0) != hidden_ || w_ih_.size(1) != hidden_ || w2_.size(1) != hidden_) {
+    throw ContractError("FusedRnnAgent: fc1, GRU and fc2 widths must all be the GRU's hidden size");
+  }
+  cols_.assign(static_cast<size_t>(3 * hidden_), 0.0);
+}
+
+void FusedRnnAgent::reserve(int64_t steps, int64_t rows, const torch::TensorOptions& options) {
+  if (steps <= cap_steps_ && rows == cap_rows_ && a1_.defined() && a1_.dtype() == options.dtype()) return;
+  cap_steps_ = std::max(steps, rows == cap_rows_ ? cap_steps_ : 0);
+  cap_rows_ = rows;
+  const auto o = options.requires_grad(false);
+  const int64_t n = cap_steps_ * rows, H = hidden_;
+  a1_ = torch::empty({n, H}, o);
+  gi_ = torch::empty({n, 3 * H}, o);
+  rz_ = torch::empty({n, 2 * H}, o);
+  n_ = torch::empty({n, H}, o);
+  ghn_ = torch::empty({n, H}, o);
+  hs_ = torch::empty({n, H}, o);
+  q_ = torch::empty({n, actions_}, o);
+  gh_ = torch::empty({rows, 3 * H}, o);
+  dhs_ = torch::empty({n, H}, o);
+  dgi_ = torch::empty({n, 3 * H}, o);
+  dgh_ = torch::empty({n, 3 * H}, o);
+  dh_ = torch::empty({rows, H}, o);
+  da1_ = torch::empty({n, H}, o);
+  scratch_ = torch::empty({3 * H + actions_}, o);
+  rz_steps_.clear();
+  n_steps_.clear();
+  for (int64_t t = 0; t < cap_steps_; ++t) {
+    rz_steps_.push_back(rz_.narrow(0, t * rows, rows));
+    n_steps_.push_back(n_.narrow(0, t * rows, rows));
+  }
+}
+
+torch::Tensor FusedRnnAgent::forward(const torch::Tensor& x) {
+  torch::NoGradGuard no_grad;
+  if (x.dim() != 3 || x.size(2) != input_) {
+    throw ContractError("FusedRnnAgent: input must be [T, R, " + std::to_string(input_) + "]");
+  }
+  if (x.scalar_type() != w1_.scalar_type()) throw ContractError("FusedRnnAgent: input dtype differs from the parameters'");
+  x_ = x.contiguous();
+  steps_ = x.size(0);
+  rows_ = x.size(1);
+  reserve(steps_, rows_, x.options());
+  if (w1_.scalar_type() == torch::kFloat32) forward_steps<float>();
+  else if (w1_.scalar_type() == torch::kFloat64) forward_steps<double>();
+  else throw ContractError("FusedRnnAgent: parameters must be float32 or float64");
+  can_backward_ = true;
+  return q_.narrow(0, 0, steps_ * rows_).view({steps_, rows_, actions_});
+}
+
+template <class T>
+void FusedRnnAgent::forward_steps() {
+  const int64_t R = rows_, H = hidden_, N = steps_ * R;
+  // fc1 + ReLU and the input gates of every step: one gemm each.
+  T* a1 = a1_.data_ptr<T>();
+  fill_rows(a1, b1_.data_ptr<T>(), N, H);
+  gemm(false, true, N, H, input_, x_.data_ptr<T>(), input_, w1_.data_ptr<T>(), input_, T(1), a1, H);
+  fast::relu_inplace(a1, N * H);
+  T* gi = gi_.data_ptr<T>();
+  fill_rows(gi, b_ih_.data_ptr<T>(), N, 3 * H);
+  gemm(false, true, N, 3 * H, H, a1, H, w_ih_.data_ptr<T>(), H, T(1), gi, 3 * H);
+
+  T* gh = gh_.data_ptr<T>();
+  T* rz = rz_.data_ptr<T>();
+  T* nn = n_.data_ptr<T>();
+  T* ghn = ghn_.data_ptr<T>();
+  T* hs = hs_.data_ptr<T>();
+  for (int64_t t = 0; t < steps_; ++t) {
+    const T* h_prev = t > 0 ? hs + (t - 1) * R * H : nullptr;  // nullptr: the zero initial state
+    fill_rows(gh, b_hh_.data_ptr<T>(), R, 3 * H);
+    if (h_prev != nullptr) gemm(false, true, R, 3 * H, H, h_prev, H, w_hh_.data_ptr<T>(), H, T(1), gh, 3 * H);
+    T* rz_t = rz + t * R * 2 * H;
+    const T* gi_t = gi + t * R * 3 * H;
+    T* n_t = nn + t * R * H;
+    T* ghn_t = ghn + t * R * H;
+    fast::gru_pre_gates(gi_t, gh, rz_t, ghn_t, R, H);
+    rz_steps_[static_cast<size_t>(t)].sigmoid_();
+    fast::gru_candidate(gi_t, rz_t, ghn_t, n_t, R, H);
+    n_steps_[static_cast<size_t>(t)].tanh_();
+    fast::gru_output(rz_t, n_t, h_prev, hs + t * R * H, R, H);
+  }
+  T* q = q_.data_ptr<T>();
+  fill_rows(q, b2_.data_ptr<T>(), N, actions_);
+  gemm(false, true, N, actions_, H, hs, H, w2_.data_ptr<T>(), H, T(1), q, actions_);
+}
+
+void FusedRnnAgent::backward(const torch::Tensor& dq) {
+  torch::NoGradGuard no_grad;
+  if (!can_backward_) throw ContractError("FusedRnnAgent: backward() without a forward() before it");
+  if (dq.dim() != 3 || dq.size(0) != steps_ || dq.size(1) != rows_ || dq.size(2) != actions_) {
+    throw ContractError("FusedRnnAgent: backward() needs dq [" + std::to_string(steps_) + ", " +
+                        std::to_string(rows_) + ", " + std::to_string(actions_) + "]");
+  }
+  if (w1_.scalar_type() == torch::kFloat32) backward_steps<float>(dq.contiguous());
+  else backward_steps<double>(dq.contiguous());
+  can_backward_ = false;
+}
+
+template <class T>
+void FusedRnnAgent::backward_steps(const torch::Tensor& dq_in) {
+  const int64_t R = rows_, H = hidden_, N = steps_ * R, A = actions_;
+  const T* dq = dq_in.data_ptr<T>();
+  T* scratch = scratch_.data_ptr<T>();
+  const T* hs = hs_.data_ptr<T>();
+  // fc2.
+  gemm(true, false, A, H, N, dq, A, hs, H, T(1), grad_of(w2_).data_ptr<T>(), H);
+  add_column_sums(dq, N, A, cols_, scratch, grad_of(b2_));
+  T* dhs = dhs_.data_ptr<T>();
+  gemm(false, false, N, H, A, dq, A, w2_.data_ptr<T>(), H, T(0), dhs, H);
+
+  // Through time: dh carries dL/dh_t from step t + 1 back to step t.
+  const T* rz = rz_.data_ptr<T>();
+  const T* nn = n_.data_ptr<T>();
+  const T* ghn = ghn_.data_ptr<T>();
+  T* dgi = dgi_.data_ptr<T>();
+  T* dgh = dgh_.data_ptr<T>();
+  T* dh = dh_.data_ptr<T>();
+  std::memset(dh, 0, static_cast<size_t>(R * H) * sizeof(T));
+  for (int64_t t = steps_ - 1; t >= 0; --t) {
+    const T* h_prev = t > 0 ? hs + (t - 1) * R * H : nullptr;
+    T* dgh_t = dgh + t * R * 3 * H;
+    fast::gru_backward_step(dh, dhs + t * R * H, rz + t * R * 2 * H, nn + t * R * H, ghn + t * R * H, h_prev,
+                            dgi + t * R * 3 * H, dgh_t, R, H);
+    if (h_prev != nullptr) gemm(false, false, R, H, 3 * H, dgh_t, 3 * H, w_hh_.data_ptr<T>(), H, T(1), dh, H);
+  }
+  // Weight gradients of all steps at once. W_hh: step t's hidden gates
+  // against h_{t-1}; step 0 saw the zero state and adds nothing.
+  if (steps_ > 1) {
+    gemm(true, false, 3 * H, H, N - R, dgh + R * 3 * H, 3 * H, hs, H, T(1), grad_of(w_hh_).data_ptr<T>(), H);
+  }
+  add_column_sums(dgh, N, 3 * H, cols_, scratch, grad_of(b_hh_));
+  const T* a1 = a1_.data_ptr<T>();
+  gemm(true, false, 3 * H, H, N, dgi, 3 * H, a1, H, T(1), grad_of(w_ih_).data_ptr<T>(), H);
+  add_column_sums(dgi, N, 3 * H, cols_, scratch, grad_of(b_ih_));
+  // fc1 through its ReLU.
+  T* da1 = da1_.data_ptr<T>();
+  gemm(false, false, N, H, 3 * H, dgi, 3 * H, w_ih_.data_ptr<T>(), H, T(0), da1, H);
+  fast::relu_backward_inplace(da1, a1, N * H);
+  gemm(true, false, H, input_, N, da1, H, x_.data_ptr<T>(), input_, T(1), grad_of(w1_).data_ptr<T>(), input_);
+  add_column_sums(da1, N, H, cols_, scratch, grad_of(b1_));
+}
+
+}  // namespace marl
