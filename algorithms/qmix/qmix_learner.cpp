@@ -35,6 +35,15 @@ QmixLearner::QmixLearner(const LearnerConfig& config, QmixController& controller
   }
 }
 
+std::vector<GemmShape> QmixLearner::update_gemms() const {
+  std::vector<GemmShape> out;
+  if (!fused_agent_ || config_.episode_limit <= 0) return out;
+  const int64_t steps = config_.episode_limit + 1, rows = config_.batch_size * config_.num_agents;
+  fused_agent_->append_gemms(steps, rows, true, out);
+  fused_target_->append_gemms(steps, rows, false, out);
+  return out;
+}
+
 std::pair<torch::Tensor, torch::Tensor> QmixLearner::agent_q(const torch::Tensor& inputs) {
   if (!fused_agent_) {
     auto q = controller_.sequence_q(controller_.agent(), inputs);

@@ -43,6 +43,10 @@ class QmixLearner {
   torch::Tensor mix(const torch::Tensor& chosen, const torch::Tensor& mixer_states);
   const RunningMeanStd& reward_stats() const { return reward_stats_; }  // undefined unless standardise_rewards
   int64_t updates() const { return updates_; }
+  // The agent networks' matmuls in one update of full-length episodes (the
+  // online unroll and its backward pass, the target unroll); the mixer's are
+  // not counted. Empty without fused_networks.
+  std::vector<GemmShape> update_gemms() const;
 
   void save(TorchStateWriter& w, const std::string& prefix) const;
   void load(TorchStateReader& r, const std::string& prefix);

@@ -31,6 +31,7 @@ class QmixTeam : public TeamLearner {
   void observe(const Transition& transition) override;
   bool ready_to_train() const override { return recorder_.ready(); }
   void train(double* metrics) override;  // kLearnerMetrics values
+  std::vector<GemmShape> update_gemms() const override { return learner_.update_gemms(); }
   void save(TorchStateWriter& w, const std::string& prefix) const override;
   void load(TorchStateReader& r, const std::string& prefix) override;
   void load_frozen(TorchStateReader& r, const std::string& prefix) override;

@@ -77,6 +77,23 @@ FusedRnnAgent::FusedRnnAgent(RnnAgentImpl& agent) {
   cols_.assign(static_cast<size_t>(3 * hidden_), 0.0);
 }
 
+void FusedRnnAgent::append_gemms(int64_t steps, int64_t rows, bool backward, std::vector<GemmShape>& out) const {
+  const int64_t H = hidden_, N = steps * rows, A = actions_;
+  const auto recurrent = static_cast<double>(std::max<int64_t>(steps - 1, 0));  // step 0 starts from zero
+  out.push_back({N, H, input_, false, true, 1});      // fc1
+  out.push_back({N, 3 * H, H, false, true, 1});       // input gates
+  out.push_back({rows, 3 * H, H, false, true, recurrent});
+  out.push_back({N, A, H, false, true, 1});           // fc2
+  if (!backward) return;
+  out.push_back({A, H, N, true, false, 1});           // fc2 weight
+  out.push_back({N, H, A, false, false, 1});          // dL/dh from fc2
+  out.push_back({rows, H, 3 * H, false, false, recurrent});
+  if (steps > 1) out.push_back({3 * H, H, N - rows, true, false, 1});  // W_hh
+  out.push_back({3 * H, H, N, true, false, 1});       // W_ih
+  out.push_back({N, H, 3 * H, false, false, 1});      // dL/d(fc1 output)
+  out.push_back({H, input_, N, true, false, 1});      // fc1 weight
+}
+
 void FusedRnnAgent::reserve(int64_t steps, int64_t rows, const torch::TensorOptions& options) {
   if (steps <= cap_steps_ && rows == cap_rows_ && a1_.defined() && a1_.dtype() == options.dtype()) return;
   cap_steps_ = std::max(steps, rows == cap_rows_ ? cap_steps_ : 0);

@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "marl/algorithm.h"
+
 namespace marl {
 
 class RnnAgentImpl;
@@ -37,6 +39,9 @@ class FusedRnnAgent {
   // dq = dL/dQ [T, R, actions] of the last forward(): adds dL/dparameter
   // into every parameter's grad.
   void backward(const torch::Tensor& dq);
+  // The gemm calls of forward (and backward) over `steps` x `rows`, appended
+  // to out (Algorithm::update_gemms).
+  void append_gemms(int64_t steps, int64_t rows, bool backward, std::vector<GemmShape>& out) const;
 
  private:
   template <class T>
