@@ -32,4 +32,6 @@ for env in mpe hide_and_seek; do
     "$marl" bench env "$env" --num-envs "$n" --seconds 3
   done
 done
-if [ -x build/bench/bench_networks ]; then build/bench/bench_networks; fi
+for b in bench_networks bench_blocks bench_env_step; do
+  if [ -x "build/bench/$b" ]; then "build/bench/$b"; fi
+done
