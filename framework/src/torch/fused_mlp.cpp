@@ -3,17 +3,18 @@
 #include <algorithm>
 #include <string>
 
-#include <cblas.h>
-
 #include <cstring>
 
 #include "marl/error.h"
 #include "marl/torch/mlp.h"
+#include "blas_gemm.h"
 #include "row_kernels_dispatch.h"
 
 namespace marl {
 
 namespace {
+
+using blas::gemm;
 
 torch::Tensor& grad_of(const torch::Tensor& p) {
   torch::Tensor& g = p.mutable_grad();
@@ -27,24 +28,6 @@ void add_into(const torch::Tensor& grad, const std::vector<double>& col, int64_t
   T* g = grad.data_ptr<T>();
   for (int64_t j = 0; j < count; ++j) g[j] += static_cast<T>(col[static_cast<size_t>(j)]);
 }
-
-// Row-major C[m, n] = op(A) op(B) + beta C through the BLAS LibTorch itself
-// uses (libblas.so.3, OpenBLAS here), without LibTorch's per-call work
-// (about half of a forward on 24 rows).
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
-          int64_t ldb, float beta, float* c, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
-              static_cast<int>(n), static_cast<int>(k), 1.0f, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta,
-              c, static_cast<int>(ldc));
-}
-
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda, const double* b,
-          int64_t ldb, double beta, double* c, int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
-              static_cast<int>(n), static_cast<int>(k), 1.0, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta,
-              c, static_cast<int>(ldc));
-}
-
 
 }  // namespace
 

@@ -1,33 +1,19 @@
 #include "marl/torch/fused_rnn_agent.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cstring>
 #include <string>
 
 #include "marl/error.h"
 #include "marl/torch/rnn_agent.h"
+#include "blas_gemm.h"
 #include "row_kernels_dispatch.h"
 
 namespace marl {
 
 namespace {
 
-// Row-major C[m, n] = op(A) op(B) + beta C (see fused_mlp.cpp).
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
-          int64_t ldb, float beta, float* c, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
-              static_cast<int>(n), static_cast<int>(k), 1.0f, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta,
-              c, static_cast<int>(ldc));
-}
-
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda, const double* b,
-          int64_t ldb, double beta, double* c, int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
-              static_cast<int>(n), static_cast<int>(k), 1.0, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta,
-              c, static_cast<int>(ldc));
-}
+using blas::gemm;
 
 torch::Tensor& grad_of(const torch::Tensor& p) {
   torch::Tensor& g = p.mutable_grad();
