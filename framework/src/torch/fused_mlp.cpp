@@ -8,6 +8,7 @@
 #include "marl/error.h"
 #include "marl/torch/mlp.h"
 #include "blas_gemm.h"
+#include "param_grads.h"
 #include "row_kernels_dispatch.h"
 
 namespace marl {
@@ -16,18 +17,7 @@ namespace {
 
 using blas::gemm;
 
-torch::Tensor& grad_of(const torch::Tensor& p) {
-  torch::Tensor& g = p.mutable_grad();
-  if (!g.defined()) g = torch::zeros_like(p);
-  if (!g.is_contiguous()) throw ContractError("FusedMlp: parameter gradients must be contiguous");
-  return g;
-}
-
-template <class T>
-void add_into(const torch::Tensor& grad, const std::vector<double>& col, int64_t count) {
-  T* g = grad.data_ptr<T>();
-  for (int64_t j = 0; j < count; ++j) g[j] += static_cast<T>(col[static_cast<size_t>(j)]);
-}
+torch::Tensor& grad_of(const torch::Tensor& p) { return marl::grad_of(p, "FusedMlp"); }
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include "marl/error.h"
 #include "marl/torch/rnn_agent.h"
 #include "blas_gemm.h"
+#include "param_grads.h"
 #include "row_kernels_dispatch.h"
 
 namespace marl {
@@ -15,12 +16,7 @@ namespace {
 
 using blas::gemm;
 
-torch::Tensor& grad_of(const torch::Tensor& p) {
-  torch::Tensor& g = p.mutable_grad();
-  if (!g.defined()) g = torch::zeros_like(p);
-  if (!g.is_contiguous()) throw ContractError("FusedRnnAgent: parameter gradients must be contiguous");
-  return g;
-}
+torch::Tensor& grad_of(const torch::Tensor& p) { return marl::grad_of(p, "FusedRnnAgent"); }
 
 // grad[j] += column sums of x [rows, width] (accumulated in double).
 template <class T>
@@ -28,8 +24,7 @@ void add_column_sums(const T* x, int64_t rows, int64_t width, std::vector<double
                      const torch::Tensor& grad) {
   std::fill(cols.begin(), cols.begin() + width, 0.0);
   fast::add_column_sums(x, rows, width, cols.data(), scratch);
-  T* g = grad.data_ptr<T>();
-  for (int64_t j = 0; j < width; ++j) g[j] += static_cast<T>(cols[static_cast<size_t>(j)]);
+  add_into<T>(grad, cols, width);
 }
 
 // Bias rows, then C += A op(W): the layout the gemm calls above expect.
