@@ -53,7 +53,8 @@ void PpoLearner::act_fused(torch::Tensor& actions, torch::Tensor& log_probs, tor
   int64_t* act = actions.data_ptr<int64_t>();
   float* lp = log_probs.data_ptr<float>();
   const double masked = MaskedCategorical::kMaskedLogit;
-  std::vector<double> p(static_cast<size_t>(a_count));
+  std::vector<double>& p = probs_;  // reused: no allocation per step
+  p.resize(static_cast<size_t>(a_count));
   for (int64_t r = 0; r < n; ++r) {
     double m = -INFINITY;
     for (int64_t j = 0; j < a_count; ++j) {

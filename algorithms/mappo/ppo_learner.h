@@ -137,6 +137,7 @@ class PpoLearner {
   bool fused_ = false;
   std::unique_ptr<ThreadPool> pair_pool_;  // 2 threads: actor and critic steps
   torch::Tensor dlogits_, dvalues_, uniform_;  // fused path buffers
+  std::vector<double> probs_;                  // act_fused: one row's probabilities
   RolloutStorage storage_;
   int64_t updates_ = 0;
 };
