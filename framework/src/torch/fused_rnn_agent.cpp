@@ -4,9 +4,9 @@
 #include <cstring>
 #include <string>
 
+#include "blas_gemm.h"
 #include "marl/error.h"
 #include "marl/torch/rnn_agent.h"
-#include "blas_gemm.h"
 #include "param_grads.h"
 #include "row_kernels_dispatch.h"
 
@@ -25,12 +25,6 @@ void add_column_sums(const T* x, int64_t rows, int64_t width, std::vector<double
   std::fill(cols.begin(), cols.begin() + width, 0.0);
   fast::add_column_sums(x, rows, width, cols.data(), scratch);
   add_into<T>(grad, cols, width);
-}
-
-// Bias rows, then C += A op(W): the layout the gemm calls above expect.
-template <class T>
-void fill_rows(T* out, const T* bias, int64_t rows, int64_t width) {
-  for (int64_t r = 0; r < rows; ++r) std::memcpy(out + r * width, bias, static_cast<size_t>(width) * sizeof(T));
 }
 
 }  // namespace
@@ -61,18 +55,18 @@ FusedRnnAgent::FusedRnnAgent(RnnAgentImpl& agent) {
 void FusedRnnAgent::append_gemms(int64_t steps, int64_t rows, bool backward, std::vector<GemmShape>& out) const {
   const int64_t H = hidden_, N = steps * rows, A = actions_;
   const auto recurrent = static_cast<double>(std::max<int64_t>(steps - 1, 0));  // step 0 starts from zero
-  out.push_back({N, H, input_, false, true, 1});      // fc1
-  out.push_back({N, 3 * H, H, false, true, 1});       // input gates
+  out.push_back({N, H, input_, false, true, 1});                                // fc1
+  out.push_back({N, 3 * H, H, false, true, 1});                                 // input gates
   out.push_back({rows, 3 * H, H, false, true, recurrent});
-  out.push_back({N, A, H, false, true, 1});           // fc2
+  out.push_back({N, A, H, false, true, 1});  // fc2
   if (!backward) return;
-  out.push_back({A, H, N, true, false, 1});           // fc2 weight
-  out.push_back({N, H, A, false, false, 1});          // dL/dh from fc2
+  out.push_back({A, H, N, true, false, 1});   // fc2 weight
+  out.push_back({N, H, A, false, false, 1});  // dL/dh from fc2
   out.push_back({rows, H, 3 * H, false, false, recurrent});
   if (steps > 1) out.push_back({3 * H, H, N - rows, true, false, 1});  // W_hh
-  out.push_back({3 * H, H, N, true, false, 1});       // W_ih
-  out.push_back({N, H, 3 * H, false, false, 1});      // dL/d(fc1 output)
-  out.push_back({H, input_, N, true, false, 1});      // fc1 weight
+  out.push_back({3 * H, H, N, true, false, 1});                        // W_ih
+  out.push_back({N, H, 3 * H, false, false, 1});                       // dL/d(fc1 output)
+  out.push_back({H, input_, N, true, false, 1});                       // fc1 weight
 }
 
 void FusedRnnAgent::reserve(int64_t steps, int64_t rows, const torch::TensorOptions& options) {
@@ -108,14 +102,18 @@ torch::Tensor FusedRnnAgent::forward(const torch::Tensor& x) {
   if (x.dim() != 3 || x.size(2) != input_) {
     throw ContractError("FusedRnnAgent: input must be [T, R, " + std::to_string(input_) + "]");
   }
-  if (x.scalar_type() != w1_.scalar_type()) throw ContractError("FusedRnnAgent: input dtype differs from the parameters'");
+  if (x.scalar_type() != w1_.scalar_type())
+    throw ContractError("FusedRnnAgent: input dtype differs from the parameters'");
   x_ = x.contiguous();
   steps_ = x.size(0);
   rows_ = x.size(1);
   reserve(steps_, rows_, x.options());
-  if (w1_.scalar_type() == torch::kFloat32) forward_steps<float>();
-  else if (w1_.scalar_type() == torch::kFloat64) forward_steps<double>();
-  else throw ContractError("FusedRnnAgent: parameters must be float32 or float64");
+  if (w1_.scalar_type() == torch::kFloat32)
+    forward_steps<float>();
+  else if (w1_.scalar_type() == torch::kFloat64)
+    forward_steps<double>();
+  else
+    throw ContractError("FusedRnnAgent: parameters must be float32 or float64");
   can_backward_ = true;
   return q_.narrow(0, 0, steps_ * rows_).view({steps_, rows_, actions_});
 }
@@ -125,12 +123,10 @@ void FusedRnnAgent::forward_steps() {
   const int64_t R = rows_, H = hidden_, N = steps_ * R;
   // fc1 + ReLU and the input gates of every step: one gemm each.
   T* a1 = a1_.data_ptr<T>();
-  fill_rows(a1, b1_.data_ptr<T>(), N, H);
-  gemm(false, true, N, H, input_, x_.data_ptr<T>(), input_, w1_.data_ptr<T>(), input_, T(1), a1, H);
+  blas::linear_rows(x_.data_ptr<T>(), w1_.data_ptr<T>(), b1_.data_ptr<T>(), a1, N, H, input_);
   fast::relu_inplace(a1, N * H);
   T* gi = gi_.data_ptr<T>();
-  fill_rows(gi, b_ih_.data_ptr<T>(), N, 3 * H);
-  gemm(false, true, N, 3 * H, H, a1, H, w_ih_.data_ptr<T>(), H, T(1), gi, 3 * H);
+  blas::linear_rows(a1, w_ih_.data_ptr<T>(), b_ih_.data_ptr<T>(), gi, N, 3 * H, H);
 
   T* gh = gh_.data_ptr<T>();
   T* rz = rz_.data_ptr<T>();
@@ -139,8 +135,12 @@ void FusedRnnAgent::forward_steps() {
   T* hs = hs_.data_ptr<T>();
   for (int64_t t = 0; t < steps_; ++t) {
     const T* h_prev = t > 0 ? hs + (t - 1) * R * H : nullptr;  // nullptr: the zero initial state
-    fill_rows(gh, b_hh_.data_ptr<T>(), R, 3 * H);
-    if (h_prev != nullptr) gemm(false, true, R, 3 * H, H, h_prev, H, w_hh_.data_ptr<T>(), H, T(1), gh, 3 * H);
+    if (h_prev != nullptr) {
+      blas::linear_rows(h_prev, w_hh_.data_ptr<T>(), b_hh_.data_ptr<T>(), gh, R, 3 * H, H);
+    } else {  // the zero initial state: only the bias
+      for (int64_t r = 0; r < R; ++r)
+        std::memcpy(gh + r * 3 * H, b_hh_.data_ptr<T>(), static_cast<size_t>(3 * H) * sizeof(T));
+    }
     T* rz_t = rz + t * R * 2 * H;
     const T* gi_t = gi + t * R * 3 * H;
     T* n_t = nn + t * R * H;
@@ -152,19 +152,20 @@ void FusedRnnAgent::forward_steps() {
     fast::gru_output(rz_t, n_t, h_prev, hs + t * R * H, R, H);
   }
   T* q = q_.data_ptr<T>();
-  fill_rows(q, b2_.data_ptr<T>(), N, actions_);
-  gemm(false, true, N, actions_, H, hs, H, w2_.data_ptr<T>(), H, T(1), q, actions_);
+  blas::linear_rows(hs, w2_.data_ptr<T>(), b2_.data_ptr<T>(), q, N, actions_, H);
 }
 
 void FusedRnnAgent::backward(const torch::Tensor& dq) {
   torch::NoGradGuard no_grad;
   if (!can_backward_) throw ContractError("FusedRnnAgent: backward() without a forward() before it");
   if (dq.dim() != 3 || dq.size(0) != steps_ || dq.size(1) != rows_ || dq.size(2) != actions_) {
-    throw ContractError("FusedRnnAgent: backward() needs dq [" + std::to_string(steps_) + ", " +
-                        std::to_string(rows_) + ", " + std::to_string(actions_) + "]");
+    throw ContractError("FusedRnnAgent: backward() needs dq [" + std::to_string(steps_) + ", " + std::to_string(rows_) +
+                        ", " + std::to_string(actions_) + "]");
   }
-  if (w1_.scalar_type() == torch::kFloat32) backward_steps<float>(dq.contiguous());
-  else backward_steps<double>(dq.contiguous());
+  if (w1_.scalar_type() == torch::kFloat32)
+    backward_steps<float>(dq.contiguous());
+  else
+    backward_steps<double>(dq.contiguous());
   can_backward_ = false;
 }
 
