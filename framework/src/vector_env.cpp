@@ -1,6 +1,7 @@
 #include "marl/host/vector_env.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -332,7 +333,14 @@ const Transition& VectorEnv::step() {
   validate_actions();
   checking_ = step_calls_++ < config_.checked_steps;
   if (pool_ && !checking_) {
-    pool_->parallel_for(num_envs(), [this](int begin, int end) { step_range(begin, end); });
+    const bool timing = split_.timing();
+    const auto start = timing ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+    if (split_.use_pool()) {
+      pool_->parallel_for(num_envs(), [this](int begin, int end) { step_range(begin, end); });
+    } else {
+      step_range(0, num_envs());
+    }
+    split_.record(timing ? std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() : 0.0);
   } else {
     step_range(0, num_envs());
   }

@@ -216,7 +216,8 @@ TEST_CASE("vector env trajectories do not depend on the thread count", "[vector_
   serial.reset();
   threaded.reset();
   marl::SplitMix64 rng(3);
-  for (int step = 0; step < 10; ++step) {
+  // Past PoolOrSerial's first trials: serial, pooled, then its choice.
+  for (int step = 0; step < 2 * marl::PoolOrSerial::kTrial + 20; ++step) {
     for (int a = 0; a < 2; ++a) {
       for (int e = 0; e < 5; ++e) {
         const int64_t action = static_cast<int64_t>(rng.below(2));
@@ -230,6 +231,28 @@ TEST_CASE("vector env trajectories do not depend on the thread count", "[vector_
     const auto& y = threaded.batch();
     for (int i = 0; i < 2 * 5 * 3; ++i) REQUIRE(x.obs[i] == y.obs[i]);
   }
+}
+
+TEST_CASE("PoolOrSerial tries both ways every period and keeps the faster", "[vector_env]") {
+  constexpr int64_t kTrial = marl::PoolOrSerial::kTrial, kPeriod = marl::PoolOrSerial::kPeriod;
+  auto run = [](marl::PoolOrSerial& split, int64_t calls, double serial_s, double pooled_s, int64_t& pooled_calls) {
+    pooled_calls = 0;
+    for (int64_t i = 0; i < calls; ++i) {
+      const bool pool = split.use_pool();
+      pooled_calls += pool ? 1 : 0;
+      split.record(split.timing() ? (pool ? pooled_s : serial_s) : 0.0);
+    }
+  };
+  marl::PoolOrSerial split;
+  int64_t pooled = 0;
+  run(split, 2 * kTrial, 2e-6, 1e-6, pooled);  // the first trials
+  CHECK(pooled == kTrial);
+  run(split, kPeriod - 2 * kTrial, 2e-6, 1e-6, pooled);  // pool faster: kept
+  CHECK(pooled == kPeriod - 2 * kTrial);
+  run(split, kPeriod, 1e-6, 3e-6, pooled);  // the next period: serial faster
+  CHECK(pooled == kTrial);
+  run(split, kPeriod, 3e-6, 1e-6, pooled);  // and the pool again
+  CHECK(pooled == kPeriod - kTrial);
 }
 
 TEST_CASE("vector env carries active masks through steps and auto-resets", "[vector_env]") {

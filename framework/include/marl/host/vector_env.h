@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "marl/host/pool_or_serial.h"
+
 #include "marl/batch.h"
 #include "marl/env.h"
 
@@ -119,6 +121,7 @@ class VectorEnv {
   EnvSpec spec_;
   std::vector<std::shared_ptr<Environment>> envs_;
   std::unique_ptr<ThreadPool> pool_;
+  PoolOrSerial split_;  // pool_ or the calling thread, by timing
 
   std::vector<float> obs_, state_, reward_, final_obs_, final_state_;
   // Guarded stepping (VectorEnvConfig::checked_steps): the values the guards
