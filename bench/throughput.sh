@@ -24,6 +24,7 @@ train experiments/mpe/spread_mappo.toml 100000 --set run.num_envs=8 --set run.to
 train experiments/mpe/spread_mappo.toml 128000
 train experiments/mpe/spread_mappo.toml 128000 --set run.torch_threads=2
 train experiments/mpe/spread_qmix.toml 20000
+train experiments/mpe/spread_qmix.toml 20000 --set run.torch_threads=2
 train experiments/hide_and_seek/quadrant_mappo.toml 12800
 train experiments/hide_and_seek/quadrant_mappo.toml 12800 --set run.torch_threads=2
 for env in mpe hide_and_seek; do

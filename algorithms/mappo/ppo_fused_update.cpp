@@ -117,11 +117,12 @@ std::pair<torch::Tensor, double> weights_of(const RolloutStorage& s, const torch
 
 void PpoLearner::fused_actor_steps(const std::vector<std::vector<torch::Tensor>>& plan, double* sums) {
   torch::NoGradGuard no_grad;
+  fused_actor_->set_row_source(storage_.samples(storage_.obs));
   for (const auto& epoch : plan) {
     for (const torch::Tensor& idx : epoch) {
       const auto [weights, wsum] = weights_of(storage_, idx);
       PolicyLossInput in;
-      in.logits = fused_actor_->forward(storage_.gather(storage_.obs, idx));
+      in.logits = fused_actor_->forward_rows(idx);
       in.avail = storage_.gather(storage_.avail, idx);
       in.actions = storage_.gather(storage_.actions, idx).reshape({-1});
       in.old_log_probs = storage_.gather(storage_.log_probs, idx);
@@ -147,12 +148,13 @@ void PpoLearner::fused_actor_steps(const std::vector<std::vector<torch::Tensor>>
 
 void PpoLearner::fused_critic_steps(const std::vector<std::vector<torch::Tensor>>& plan, double* sums) {
   torch::NoGradGuard no_grad;
+  fused_critic_->set_row_source(storage_.samples(storage_.critic_obs));
   for (const auto& epoch : plan) {
     for (const torch::Tensor& idx : epoch) {
       const auto [weights, wsum] = weights_of(storage_, idx);
       const torch::Tensor returns = storage_.gather(storage_.returns, idx);
       ValueLossInput in;
-      in.values = fused_critic_->forward(storage_.gather(storage_.critic_obs, idx)).reshape({-1});
+      in.values = fused_critic_->forward_rows(idx).reshape({-1});
       in.old_values = storage_.gather(storage_.values, idx);
       in.targets = returns;
       if (config_.use_value_norm) {

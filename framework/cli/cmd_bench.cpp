@@ -131,7 +131,10 @@ void print_update_roofline(const TrainSummary& summary, const Experiment& experi
   const GemmRoofline r = measure_gemm_roofline(summary.update_gemms);
   const int threads = std::max<int>(1, static_cast<int>(experiment.config.run.get_int("torch_threads")));
   const double achieved = r.flops / per_update;
-  std::printf("  update matmuls: %.3f GFLOP each (counted from the network shapes): %.1f GFLOP/s achieved\n",
+  // Sparse first layers (FusedMlp) count as gemms over their inputs'
+  // non-zero share: the arithmetic done, not the dense layer's.
+  std::printf("  update matmuls: %.3f GFLOP each (counted from the network shapes; sparse inputs at their non-zero "
+              "share): %.1f GFLOP/s achieved\n",
               r.flops / 1e9, achieved / 1e9);
   std::printf("  the same matmuls alone, timed now on 1 BLAS thread: %.1f GFLOP/s (%.1f ms per update)\n",
               r.peak_flops_per_s() / 1e9, r.floor_seconds * 1e3);

@@ -172,6 +172,11 @@ void FlatOptimizer::step() {
     denom_.add_(config_.eps);
     flat_params_.addcdiv_(*grad, denom_, -lr_);
   }
+  // The parameters live in flat_params_'s storage but keep their own version
+  // counters (set_ in the constructor): bump them, so that whoever caches
+  // something derived from a parameter (FusedMlp's sparse first layer) or
+  // saved it for autograd sees the change.
+  for (torch::Tensor& p : params_) p.unsafeGetTensorImpl()->bump_version();
 }
 
 void FlatOptimizer::set_lr(double lr) {

@@ -1,14 +1,17 @@
 #include "marl/torch/fused_mlp.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "blas_gemm.h"
 #include "marl/error.h"
 #include "marl/torch/mlp.h"
 #include "param_grads.h"
 #include "row_kernels_dispatch.h"
+#include "sparse_first_layer.h"
 
 namespace marl {
 
@@ -70,6 +73,18 @@ FusedMlp::FusedMlp(const MlpImpl& mlp, torch::nn::LinearImpl* head) {
   output_size_ = width;
 }
 
+// Defined in fused_mlp_sparse.cpp.
+template <>
+SparseFirstLayer<float>& FusedMlp::sparse<float>();
+template <>
+SparseFirstLayer<double>& FusedMlp::sparse<double>();
+extern template SparseFirstLayer<float>::Params FusedMlp::sparse_params<float>() const;
+extern template SparseFirstLayer<double>::Params FusedMlp::sparse_params<double>() const;
+
+FusedMlp::~FusedMlp() = default;
+FusedMlp::FusedMlp(FusedMlp&&) noexcept = default;
+FusedMlp& FusedMlp::operator=(FusedMlp&&) noexcept = default;
+
 double FusedMlp::forward_flops_per_row() const {
   double f = 0;
   for (const Layer& l : layers_) f += 2.0 * static_cast<double>(l.weight.numel());
@@ -88,7 +103,11 @@ double FusedMlp::backward_flops_per_row() const {
 
 void FusedMlp::append_gemms(int64_t rows, bool backward, double count, std::vector<GemmShape>& out) const {
   for (size_t i = 0; i < layers_.size(); ++i) {
-    const int64_t w = layers_[i].weight.size(0), in_w = layers_[i].weight.size(1);
+    const int64_t w = layers_[i].weight.size(0);
+    int64_t in_w = layers_[i].weight.size(1);
+    if (i == 0 && sparse_active_) {
+      in_w = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(input_density_ * static_cast<double>(in_w))));
+    }
     out.push_back({rows, w, in_w, false, true, count});  // forward
     if (!backward) continue;
     out.push_back({w, in_w, rows, true, false, count});              // weight gradient
@@ -129,26 +148,42 @@ const torch::Tensor& FusedMlp::layer_output(size_t i) const {
   return layers_[i].has_norm ? layers_[i].out : layers_[i].act;
 }
 
-torch::Tensor FusedMlp::forward(const torch::Tensor& x_in) {
-  torch::NoGradGuard no_grad;
-  if (x_in.dim() != 2 || x_in.size(1) != input_size_) {
+void FusedMlp::check_input(const torch::Tensor& x) const {
+  if (x.dim() != 2 || x.size(1) != input_size_) {
     throw ContractError("FusedMlp: input must be [N, " + std::to_string(input_size_) + "], got " +
-                        std::to_string(x_in.dim()) + " dims, last " +
-                        std::to_string(x_in.dim() > 0 ? x_in.size(-1) : 0));
+                        std::to_string(x.dim()) + " dims, last " + std::to_string(x.dim() > 0 ? x.size(-1) : 0));
   }
   const auto dtype = layers_.front().weight.scalar_type();
-  if (x_in.scalar_type() != dtype) {
-    throw ContractError("FusedMlp: input dtype differs from the parameters'");
+  if (dtype != torch::kFloat32 && dtype != torch::kFloat64) {
+    throw ContractError("FusedMlp: parameters must be float32 or float64");
   }
+  if (x.scalar_type() != dtype) throw ContractError("FusedMlp: input dtype differs from the parameters'");
+}
+
+torch::Tensor FusedMlp::forward(const torch::Tensor& x_in) {
+  torch::NoGradGuard no_grad;
+  check_input(x_in);
   input_ = x_in.contiguous();
   rows_ = input_.size(0);
-  reserve(rows_, input_.options());
-  if (dtype == torch::kFloat32) {
+  sparse_active_ = false;
+  if (sparse_allowed()) {
+    sparse_active_ = input_.scalar_type() == torch::kFloat32
+                         ? sparse<float>().gather(input_.data_ptr<float>(), rows_, input_size_, kMaxSparseDensity)
+                         : sparse<double>().gather(input_.data_ptr<double>(), rows_, input_size_, kMaxSparseDensity);
+  }
+  return run_forward();
+}
+
+torch::Tensor FusedMlp::run_forward() {
+  reserve(rows_, layers_.front().weight.options());
+  if (sparse_active_) {
+    input_density_ = layers_.front().weight.scalar_type() == torch::kFloat64 ? sparse<double>().density()
+                                                                             : sparse<float>().density();
+  }
+  if (layers_.front().weight.scalar_type() == torch::kFloat32) {
     forward_rows<float>();
-  } else if (dtype == torch::kFloat64) {
-    forward_rows<double>();
   } else {
-    throw ContractError("FusedMlp: parameters must be float32 or float64");
+    forward_rows<double>();
   }
   can_backward_ = true;
   const size_t last = layers_.size() - 1;
@@ -158,8 +193,8 @@ torch::Tensor FusedMlp::forward(const torch::Tensor& x_in) {
 template <class T>
 void FusedMlp::forward_rows() {
   const int64_t n = rows_;
-  const T* in = input_.data_ptr<T>();
-  if (has_input_norm_) {
+  const T* in = sparse_active_ ? nullptr : input_.data_ptr<T>();
+  if (has_input_norm_ && !sparse_active_) {
     T* out = in_out_.data_ptr<T>();
     fast::layer_norm_forward(in, out, in_xhat_.data_ptr<T>(), in_rstd_.data_ptr<T>(), input_norm_.weight.data_ptr<T>(),
                              input_norm_.bias.data_ptr<T>(), n, input_size_, input_norm_.eps);
@@ -168,7 +203,19 @@ void FusedMlp::forward_rows() {
   for (Layer& l : layers_) {
     const int64_t w = l.weight.size(0), in_w = l.weight.size(1);
     T* z = l.act.data_ptr<T>();
-    blas::linear_rows(in, l.weight.data_ptr<T>(), l.bias.data_ptr<T>(), z, n, w, in_w);
+    if (&l == &layers_.front() && sparse_active_) {
+      std::vector<int64_t> key = {static_cast<int64_t>(l.weight.scalar_type())};
+      for (const torch::Tensor* t : {&l.weight, &input_norm_.weight, &input_norm_.bias}) {
+        if (!t->defined()) continue;
+        key.push_back(reinterpret_cast<int64_t>(t->data_ptr()));
+        key.push_back(static_cast<int64_t>(t->_version()));
+      }
+      const bool same = key == sparse_key_;
+      sparse_key_ = std::move(key);
+      sparse<T>().forward(sparse_params<T>(), z, same);
+    } else {
+      blas::linear_rows(in, l.weight.data_ptr<T>(), l.bias.data_ptr<T>(), z, n, w, in_w);
+    }
     const bool relu = l.activation && activation_ == Activation::Relu;
     if (l.has_norm && relu) {  // one pass: ReLU in place, then the norm
       T* out = l.out.data_ptr<T>();
@@ -270,6 +317,16 @@ void FusedMlp::backward_rows(const torch::Tensor& dy) {
       zero_cols(w);
       fast::add_column_sums(d, n, w, col_a_.data(), scratch);
       add_into<T>(grad_of(l.bias), col_a_, w);
+    }
+    if (i == 0 && sparse_active_) {
+      typename SparseFirstLayer<T>::Grads g;
+      g.weight = grad_of(l.weight).data_ptr<T>();
+      if (has_input_norm_) {
+        g.gamma = grad_of(input_norm_.weight).data_ptr<T>();
+        g.beta = grad_of(input_norm_.bias).data_ptr<T>();
+      }
+      sparse<T>().backward(sparse_params<T>(), d, bias_done ? col_c_ : col_a_, g);
+      break;
     }
     if (i == 0 && has_input_norm_) {
       first_layer_backward<T>(d, bias_done ? col_c_ : col_a_);

@@ -211,6 +211,10 @@ torch::Tensor RolloutStorage::gather(const torch::Tensor& field, const torch::Te
   return gather_rows(flat_samples(field, config_.steps), idx);
 }
 
+torch::Tensor RolloutStorage::samples(const torch::Tensor& field) const {
+  return flat_samples(field, config_.steps);
+}
+
 std::vector<RolloutMinibatch> RolloutStorage::feed_forward_minibatches(
     int64_t num_minibatches, torch::Generator& gen) const {
   const int64_t T = config_.steps;

@@ -11,6 +11,11 @@
 // into preallocated tensors, the same BLAS) and everything else is one fused
 // loop per step over each row (row_kernels.h).
 //
+// Sparse inputs (hide-and-seek's one-hot observation channels and state
+// planes): the first layer, and the input LayerNorm before it, are computed
+// from the non-zero entries only (sparse_first_layer.h), which cuts the
+// update's arithmetic by about 8x there.
+//
 // Contract:
 //  * The parameters stay the modules' own tensors, read at every call: an
 //    optimizer step, a checkpoint load or FlatOptimizer's re-pointing of the
@@ -27,6 +32,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "marl/algorithm.h"
@@ -35,14 +41,36 @@
 namespace marl {
 
 class MlpImpl;
+template <class T>
+class SparseFirstLayer;
 
 class FusedMlp {
  public:
   // `head`, if given, is applied to the mlp's output (its input size must match).
   explicit FusedMlp(const MlpImpl& mlp, torch::nn::LinearImpl* head = nullptr);
+  ~FusedMlp();
+  FusedMlp(FusedMlp&&) noexcept;
+  FusedMlp& operator=(FusedMlp&&) noexcept;
+
+  // Inputs with at most kMaxSparseDensity of their entries non-zero go
+  // through the first layer as sparse rows (sparse_first_layer.h): by default
+  // only inputs at least kMinSparseWidth wide, where the first layer is most
+  // of the arithmetic (hide-and-seek), so narrow inputs (MPE) keep the dense
+  // path's exact results. Crossover measured in bench/README.md.
+  static constexpr double kMaxSparseDensity = 0.3;
+  static constexpr int64_t kMinSparseWidth = 128;
+  enum class SparseInputs { Auto, AnyWidth, Never };
+  void set_sparse_inputs(SparseInputs mode) { sparse_mode_ = mode; }
 
   // x [N, input_size()] in the parameters' dtype (float32 or float64).
   torch::Tensor forward(const torch::Tensor& x);
+  // An update's minibatches: set_row_source(x) with all of its rows
+  // [M, input_size()] (scanned once here for the sparse path), then
+  // forward_rows(idx) == forward(x.index_select(0, idx)), bit for bit,
+  // without copying dense rows. x must not change until the next
+  // set_row_source.
+  void set_row_source(const torch::Tensor& x);
+  torch::Tensor forward_rows(const torch::Tensor& idx);
   // dy = dL/d(forward's result) [N, output_size()]: adds dL/dparameter into
   // every parameter's grad.
   void backward(const torch::Tensor& dy);
@@ -54,8 +82,11 @@ class FusedMlp {
   // the first layer). Used for roofline figures (marl bench train).
   double forward_flops_per_row() const;
   double backward_flops_per_row() const;
+  // Non-zero share of the last input when it went the sparse way, else 1.
+  double input_density() const { return sparse_active_ ? input_density_ : 1.0; }
   // The gemm calls of forward (and backward) on `rows` rows, each `count`
-  // times, appended to out (Algorithm::update_gemms).
+  // times, appended to out (Algorithm::update_gemms). After a sparse input
+  // the first layer counts as a gemm over its non-zero share of the inputs.
   void append_gemms(int64_t rows, bool backward, double count, std::vector<GemmShape>& out) const;
 
  private:
@@ -73,6 +104,9 @@ class FusedMlp {
     torch::Tensor rstd;  // [capacity]
   };
   void reserve(int64_t rows, const torch::TensorOptions& options);
+  void check_input(const torch::Tensor& x) const;
+  bool sparse_allowed() const;
+  torch::Tensor run_forward();
   template <class T>
   void forward_rows();
   template <class T>
@@ -95,6 +129,25 @@ class FusedMlp {
   int64_t capacity_ = 0, rows_ = 0;
   torch::Tensor input_;  // the last forward's input (first layer's weight gradient)
   bool can_backward_ = false;
+  SparseInputs sparse_mode_ = SparseInputs::Auto;
+  bool sparse_active_ = false;
+  double input_density_ = 1.0;
+  // Identity and version of the first layer's weight and the input norm's
+  // parameters at the last sparse forward: unchanged, the sparse layer reuses
+  // its transposed weights (optimizers bump versions: FlatOptimizer::step).
+  std::vector<int64_t> sparse_key_;
+  std::unique_ptr<SparseFirstLayer<float>> sparse_float_;
+  std::unique_ptr<SparseFirstLayer<double>> sparse_double_;
+  torch::Tensor source_;  // set_row_source's rows
+  bool source_sparse_ = false;
+  std::unique_ptr<SparseFirstLayer<float>> source_float_;
+  std::unique_ptr<SparseFirstLayer<double>> source_double_;
+  template <class T>
+  SparseFirstLayer<T>& source();
+  template <class T>
+  SparseFirstLayer<T>& sparse();
+  template <class T>
+  typename SparseFirstLayer<T>::Params sparse_params() const;
 };
 
 }  // namespace marl

@@ -117,6 +117,9 @@ class RolloutStorage {
   // field: one of the [T + 1, A, E, ...] tensors below -> its rows idx [B, ...]
   // (undefined stays undefined).
   torch::Tensor gather(const torch::Tensor& field, const torch::Tensor& idx) const;
+  // field's first T steps as sample rows [T * A * E, ...] (a view): the rows
+  // that gather() and feed_forward_indices() number.
+  torch::Tensor samples(const torch::Tensor& field) const;
   std::vector<RolloutMinibatch> recurrent_minibatches(int64_t num_minibatches, int64_t chunk_length,
                                                       torch::Generator& gen) const;
 
