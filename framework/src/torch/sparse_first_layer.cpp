@@ -119,6 +119,7 @@ bool SparseFirstLayer<T>::gather(const T* x, int64_t rows, int64_t width, double
   rows_ = rows;
   width_ = width;
   columns_built_ = false;
+  stats_ready_ = false;
   taken_from_ = nullptr;
   return true;
 }
@@ -146,6 +147,7 @@ void SparseFirstLayer<T>::take_rows(SparseFirstLayer& from, const int64_t* idx, 
   rows_ = n;
   width_ = from.width_;
   columns_built_ = false;
+  stats_ready_ = false;
   taken_from_ = &from;
   taken_.assign(idx, idx + n);
 }
@@ -243,27 +245,47 @@ void SparseFirstLayer<T>::transpose(const Params& p) {
 }
 
 template <class T>
+void SparseFirstLayer<T>::row_stats(double eps) {
+  if (stats_ready_ && stats_eps_ == eps) return;
+  // The input LayerNorm's, two-pass as its definition: the zeros contribute
+  // (0 - mean)^2 each.
+  const int64_t in = width_;
+  mean_.resize(static_cast<size_t>(rows_));
+  rstd_.resize(static_cast<size_t>(rows_));
+  for (int64_t r = 0; r < rows_; ++r) {
+    const int64_t b = row_ptr_[static_cast<size_t>(r)], e = row_ptr_[static_cast<size_t>(r + 1)];
+    double sum = 0;
+    for (int64_t q = b; q < e; ++q) sum += static_cast<double>(vals_[static_cast<size_t>(q)]);
+    const double mean = sum / static_cast<double>(in);
+    double sq = static_cast<double>(in - (e - b)) * mean * mean;
+    for (int64_t q = b; q < e; ++q) {
+      const double d = static_cast<double>(vals_[static_cast<size_t>(q)]) - mean;
+      sq += d * d;
+    }
+    mean_[static_cast<size_t>(r)] = mean;
+    rstd_[static_cast<size_t>(r)] = 1.0 / std::sqrt(sq / static_cast<double>(in) + eps);
+  }
+  stats_ready_ = true;
+  stats_eps_ = eps;
+}
+
+template <class T>
 void SparseFirstLayer<T>::forward(const Params& p, T* z, bool same_weights) {
   const int64_t out = p.out, in = p.in, rows = rows_;
   const bool norm = p.gamma != nullptr;
   if (!same_weights || gt_.size() != static_cast<size_t>(in * out)) transpose(p);
   if (norm) {
-    // The input LayerNorm's row statistics, two-pass as its definition: the
-    // zeros contribute (0 - mean)^2 each.
-    mean_.resize(static_cast<size_t>(rows));
-    rstd_.resize(static_cast<size_t>(rows));
-    for (int64_t r = 0; r < rows; ++r) {
-      const int64_t b = row_ptr_[static_cast<size_t>(r)], e = row_ptr_[static_cast<size_t>(r + 1)];
-      double sum = 0;
-      for (int64_t q = b; q < e; ++q) sum += static_cast<double>(vals_[static_cast<size_t>(q)]);
-      const double mean = sum / static_cast<double>(in);
-      double sq = static_cast<double>(in - (e - b)) * mean * mean;
-      for (int64_t q = b; q < e; ++q) {
-        const double d = static_cast<double>(vals_[static_cast<size_t>(q)]) - mean;
-        sq += d * d;
+    if (taken_from_ != nullptr) {  // the source's statistics, computed once for all minibatches
+      taken_from_->row_stats(p.eps);
+      mean_.resize(static_cast<size_t>(rows));
+      rstd_.resize(static_cast<size_t>(rows));
+      for (int64_t r = 0; r < rows; ++r) {
+        const auto i = static_cast<size_t>(taken_[static_cast<size_t>(r)]);
+        mean_[static_cast<size_t>(r)] = taken_from_->mean_[i];
+        rstd_[static_cast<size_t>(r)] = taken_from_->rstd_[i];
       }
-      mean_[static_cast<size_t>(r)] = mean;
-      rstd_[static_cast<size_t>(r)] = 1.0 / std::sqrt(sq / static_cast<double>(in) + p.eps);
+    } else {
+      row_stats(p.eps);
     }
   }
   acc_.resize(static_cast<size_t>(rows * out));

@@ -62,6 +62,7 @@ class SparseFirstLayer {
  private:
   void transpose(const Params& p);
   void build_columns();
+  void row_stats(double eps);  // mean_, rstd_ of this layer's own rows
   void columns_for_backward();
 
   int64_t rows_ = 0, width_ = 0;
@@ -69,6 +70,8 @@ class SparseFirstLayer {
   std::vector<int32_t> cols_;
   std::vector<T> vals_;
   std::vector<double> mean_, rstd_;  // per row, with a norm
+  bool stats_ready_ = false;
+  double stats_eps_ = 0;
   std::vector<int64_t> col_ptr_, col_fill_;  // the input by column (backward)
   std::vector<int32_t> col_rows_;
   std::vector<T> col_vals_;
