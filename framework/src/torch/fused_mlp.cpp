@@ -168,8 +168,8 @@ torch::Tensor FusedMlp::forward(const torch::Tensor& x_in) {
   sparse_active_ = false;
   if (sparse_allowed()) {
     sparse_active_ = input_.scalar_type() == torch::kFloat32
-                         ? sparse<float>().gather(input_.data_ptr<float>(), rows_, input_size_, kMaxSparseDensity)
-                         : sparse<double>().gather(input_.data_ptr<double>(), rows_, input_size_, kMaxSparseDensity);
+                         ? sparse<float>().gather(input_.data_ptr<float>(), rows_, input_size_, max_sparse_density_)
+                         : sparse<double>().gather(input_.data_ptr<double>(), rows_, input_size_, max_sparse_density_);
   }
   return run_forward();
 }

@@ -59,8 +59,8 @@ void FusedMlp::set_row_source(const torch::Tensor& x) {
   if (sparse_allowed()) {
     const int64_t n = source_.size(0);
     source_sparse_ = source_.scalar_type() == torch::kFloat32
-                         ? source<float>().gather(source_.data_ptr<float>(), n, input_size_, kMaxSparseDensity)
-                         : source<double>().gather(source_.data_ptr<double>(), n, input_size_, kMaxSparseDensity);
+                         ? source<float>().gather(source_.data_ptr<float>(), n, input_size_, max_sparse_density_)
+                         : source<double>().gather(source_.data_ptr<double>(), n, input_size_, max_sparse_density_);
   }
 }
 

@@ -60,7 +60,10 @@ class FusedMlp {
   static constexpr double kMaxSparseDensity = 0.3;
   static constexpr int64_t kMinSparseWidth = 128;
   enum class SparseInputs { Auto, AnyWidth, Never };
-  void set_sparse_inputs(SparseInputs mode) { sparse_mode_ = mode; }
+  void set_sparse_inputs(SparseInputs mode, double max_density = kMaxSparseDensity) {
+    sparse_mode_ = mode;
+    max_sparse_density_ = max_density;
+  }
 
   // x [N, input_size()] in the parameters' dtype (float32 or float64).
   torch::Tensor forward(const torch::Tensor& x);
@@ -130,6 +133,7 @@ class FusedMlp {
   torch::Tensor input_;  // the last forward's input (first layer's weight gradient)
   bool can_backward_ = false;
   SparseInputs sparse_mode_ = SparseInputs::Auto;
+  double max_sparse_density_ = kMaxSparseDensity;
   bool sparse_active_ = false;
   double input_density_ = 1.0;
   // Identity and version of the first layer's weight and the input norm's
