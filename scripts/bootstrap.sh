@@ -25,7 +25,7 @@ packages=(
   libtorch-dev libopenblas0-openmp
   libboost-dev libboost-filesystem-dev
   libtomlplusplus-dev libspdlog-dev libcli11-dev catch2
-  libplplot-dev plplot-driver-cairo libbenchmark-dev libblas-dev
+  libplplot-dev plplot-driver-cairo libbenchmark-dev libblas-dev libgloo-dev
 )
 missing=()
 for p in "${packages[@]}"; do

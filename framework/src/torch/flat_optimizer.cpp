@@ -8,6 +8,7 @@
 
 #include "marl/error.h"
 #include "marl/torch/checkpoint_io.h"
+#include "marl/torch/distributed_group.h"
 #include "shape_text.h"
 
 namespace marl {
@@ -133,10 +134,27 @@ void FlatOptimizer::check_aliasing(const char* what) const {
   }
 }
 
-void FlatOptimizer::zero_grad() { flat_grad_.zero_(); }
+void FlatOptimizer::zero_grad() {
+  flat_grad_.zero_();
+  averaged_ = false;
+}
+
+void FlatOptimizer::average_gradients() {
+  if (group_ == nullptr || averaged_) return;
+  group_->all_reduce_mean(flat_grad_);
+  averaged_ = true;
+}
+
+void FlatOptimizer::broadcast_parameters() {
+  if (group_ == nullptr) return;
+  torch::NoGradGuard no_grad;
+  group_->broadcast(flat_params_, 0);
+  for (torch::Tensor& p : params_) p.unsafeGetTensorImpl()->bump_version();
+}
 
 torch::Tensor FlatOptimizer::clip_grad_norm(double max_norm) {
   check_aliasing("clip_grad_norm");
+  average_gradients();
   torch::NoGradGuard no_grad;
   torch::Tensor norm = flat_grad_.norm(2);
   // Same expression as torch::nn::utils::clip_grad_norm_, so the same rounding.
@@ -147,6 +165,7 @@ torch::Tensor FlatOptimizer::clip_grad_norm(double max_norm) {
 
 void FlatOptimizer::step() {
   check_aliasing("step");
+  average_gradients();
   torch::NoGradGuard no_grad;
   ++step_;
   const torch::Tensor* grad = &flat_grad_;
@@ -177,6 +196,9 @@ void FlatOptimizer::step() {
   // something derived from a parameter (FusedMlp's sparse first layer) or
   // saved it for autograd sees the change.
   for (torch::Tensor& p : params_) p.unsafeGetTensorImpl()->bump_version();
+  // Gradients accumulated on top of these (no zero_grad) are averaged again:
+  // the mean of (mean + g_i) is mean + mean(g_i).
+  averaged_ = false;
 }
 
 void FlatOptimizer::set_lr(double lr) {

@@ -66,6 +66,7 @@ namespace marl {
 
 class TorchStateWriter;
 class TorchStateReader;
+class DistributedGroup;
 
 struct FlatOptimizerConfig {
   enum class Kind { Adam, RMSprop } kind = Kind::Adam;
@@ -94,6 +95,15 @@ class FlatOptimizer {
   // One Adam or RMSprop update of every parameter.
   void step();
 
+  // Data-parallel training (DD-PPO style): with a group, the first of
+  // clip_grad_norm() / step() after zero_grad() averages the flat gradient
+  // over all workers (one all-reduce), so every worker takes the same step.
+  // The group must outlive the optimizer's use of it.
+  void set_group(DistributedGroup* group) { group_ = group; }
+  // Makes every worker's parameters rank 0's (one broadcast of the flat
+  // buffer): call once after construction or after loading a checkpoint.
+  void broadcast_parameters();
+
   void set_lr(double lr);
   double lr() const { return lr_; }
   int64_t step_count() const { return step_; }
@@ -112,6 +122,10 @@ class FlatOptimizer {
 
  private:
   void check_aliasing(const char* what) const;
+  void average_gradients();  // once per zero_grad()
+
+  DistributedGroup* group_ = nullptr;
+  bool averaged_ = false;
 
   FlatOptimizerConfig config_;
   double lr_ = 0;
