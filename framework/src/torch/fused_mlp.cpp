@@ -10,6 +10,7 @@
 #include "marl/error.h"
 #include "marl/torch/mlp.h"
 #include "param_grads.h"
+#include "parameter_versions.h"
 #include "row_kernels_dispatch.h"
 #include "sparse_first_layer.h"
 
@@ -204,12 +205,7 @@ void FusedMlp::forward_rows() {
     const int64_t w = l.weight.size(0), in_w = l.weight.size(1);
     T* z = l.act.data_ptr<T>();
     if (&l == &layers_.front() && sparse_active_) {
-      std::vector<int64_t> key = {static_cast<int64_t>(l.weight.scalar_type())};
-      for (const torch::Tensor* t : {&l.weight, &input_norm_.weight, &input_norm_.bias}) {
-        if (!t->defined()) continue;
-        key.push_back(reinterpret_cast<int64_t>(t->data_ptr()));
-        key.push_back(static_cast<int64_t>(t->_version()));
-      }
+      std::vector<int64_t> key = parameter_versions({&l.weight, &input_norm_.weight, &input_norm_.bias});
       const bool same = key == sparse_key_;
       sparse_key_ = std::move(key);
       sparse<T>().forward(sparse_params<T>(), z, same);

@@ -1,14 +1,19 @@
 #include "marl/torch/fused_rnn_agent.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "blas_gemm.h"
 #include "marl/error.h"
+#include "marl/torch/fused_mlp.h"
 #include "marl/torch/rnn_agent.h"
 #include "param_grads.h"
+#include "parameter_versions.h"
 #include "row_kernels_dispatch.h"
+#include "sparse_first_layer.h"
 
 namespace marl {
 
@@ -28,6 +33,19 @@ void add_column_sums(const T* x, int64_t rows, int64_t width, std::vector<double
 }
 
 }  // namespace
+
+FusedRnnAgent::~FusedRnnAgent() = default;
+
+template <>
+SparseFirstLayer<float>& FusedRnnAgent::sparse<float>() {
+  if (!sparse_float_) sparse_float_ = std::make_unique<SparseFirstLayer<float>>();
+  return *sparse_float_;
+}
+template <>
+SparseFirstLayer<double>& FusedRnnAgent::sparse<double>() {
+  if (!sparse_double_) sparse_double_ = std::make_unique<SparseFirstLayer<double>>();
+  return *sparse_double_;
+}
 
 FusedRnnAgent::FusedRnnAgent(RnnAgentImpl& agent) {
   GruBlockImpl& block = agent.gru();
@@ -55,7 +73,10 @@ FusedRnnAgent::FusedRnnAgent(RnnAgentImpl& agent) {
 void FusedRnnAgent::append_gemms(int64_t steps, int64_t rows, bool backward, std::vector<GemmShape>& out) const {
   const int64_t H = hidden_, N = steps * rows, A = actions_;
   const auto recurrent = static_cast<double>(std::max<int64_t>(steps - 1, 0));  // step 0 starts from zero
-  out.push_back({N, H, input_, false, true, 1});                                // fc1
+  const int64_t k1 = sparse_active_ ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil(
+                                           input_density_ * static_cast<double>(input_))))
+                                     : input_;
+  out.push_back({N, H, k1, false, true, 1});  // fc1
   out.push_back({N, 3 * H, H, false, true, 1});                                 // input gates
   out.push_back({rows, 3 * H, H, false, true, recurrent});
   out.push_back({N, A, H, false, true, 1});  // fc2
@@ -66,7 +87,7 @@ void FusedRnnAgent::append_gemms(int64_t steps, int64_t rows, bool backward, std
   if (steps > 1) out.push_back({3 * H, H, N - rows, true, false, 1});  // W_hh
   out.push_back({3 * H, H, N, true, false, 1});                        // W_ih
   out.push_back({N, H, 3 * H, false, false, 1});                       // dL/d(fc1 output)
-  out.push_back({H, input_, N, true, false, 1});                       // fc1 weight
+  out.push_back({H, k1, N, true, false, 1});                           // fc1 weight
 }
 
 void FusedRnnAgent::reserve(int64_t steps, int64_t rows, const torch::TensorOptions& options) {
@@ -119,11 +140,31 @@ torch::Tensor FusedRnnAgent::forward(const torch::Tensor& x) {
 }
 
 template <class T>
+typename SparseFirstLayer<T>::Params FusedRnnAgent::fc1_params() const {
+  typename SparseFirstLayer<T>::Params p;
+  p.weight = w1_.data_ptr<T>();
+  p.bias = b1_.data_ptr<T>();
+  p.out = hidden_;
+  p.in = input_;
+  return p;
+}
+
+template <class T>
 void FusedRnnAgent::forward_steps() {
   const int64_t R = rows_, H = hidden_, N = steps_ * R;
   // fc1 + ReLU and the input gates of every step: one gemm each.
   T* a1 = a1_.data_ptr<T>();
-  blas::linear_rows(x_.data_ptr<T>(), w1_.data_ptr<T>(), b1_.data_ptr<T>(), a1, N, H, input_);
+  sparse_active_ = input_ >= FusedMlp::kMinSparseWidth &&
+                   sparse<T>().gather(x_.data_ptr<T>(), N, input_, FusedMlp::kMaxSparseDensity);
+  if (sparse_active_) {
+    input_density_ = sparse<T>().density();
+    std::vector<int64_t> key = parameter_versions({&w1_});
+    const bool same = key == sparse_key_;
+    sparse_key_ = std::move(key);
+    sparse<T>().forward(fc1_params<T>(), a1, same);
+  } else {
+    blas::linear_rows(x_.data_ptr<T>(), w1_.data_ptr<T>(), b1_.data_ptr<T>(), a1, N, H, input_);
+  }
   fast::relu_inplace(a1, N * H);
   T* gi = gi_.data_ptr<T>();
   blas::linear_rows(a1, w_ih_.data_ptr<T>(), b_ih_.data_ptr<T>(), gi, N, 3 * H, H);
@@ -209,7 +250,13 @@ void FusedRnnAgent::backward_steps(const torch::Tensor& dq_in) {
   T* da1 = da1_.data_ptr<T>();
   gemm(false, false, N, H, 3 * H, dgi, 3 * H, w_ih_.data_ptr<T>(), H, T(0), da1, H);
   fast::relu_backward_inplace(da1, a1, N * H);
-  gemm(true, false, H, input_, N, da1, H, x_.data_ptr<T>(), input_, T(1), grad_of(w1_).data_ptr<T>(), input_);
+  if (sparse_active_) {
+    typename SparseFirstLayer<T>::Grads g;
+    g.weight = grad_of(w1_).data_ptr<T>();
+    sparse<T>().backward(fc1_params<T>(), da1, cols_, g);  // no norm: the column sums are not read
+  } else {
+    gemm(true, false, H, input_, N, da1, H, x_.data_ptr<T>(), input_, T(1), grad_of(w1_).data_ptr<T>(), input_);
+  }
   add_column_sums(da1, N, H, cols_, scratch, grad_of(b1_));
 }
 

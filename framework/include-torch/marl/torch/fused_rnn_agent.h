@@ -21,6 +21,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "marl/algorithm.h"
@@ -28,10 +29,13 @@
 namespace marl {
 
 class RnnAgentImpl;
+template <class T>
+class SparseFirstLayer;
 
 class FusedRnnAgent {
  public:
   explicit FusedRnnAgent(RnnAgentImpl& agent);  // one GRU layer, no LayerNorm
+  ~FusedRnnAgent();
 
   // x [T, R, input] (time-major, contiguous, the parameters' dtype) -> Q
   // values [T, R, actions].
@@ -39,8 +43,13 @@ class FusedRnnAgent {
   // dq = dL/dQ [T, R, actions] of the last forward(): adds dL/dparameter
   // into every parameter's grad.
   void backward(const torch::Tensor& dq);
+  // Inputs as wide and sparse as FusedMlp's sparse path takes (hide-and-seek's
+  // observations with the agent id and last action) go through fc1 as sparse
+  // rows; this is their non-zero share in the last forward(), else 1.
+  double input_density() const { return sparse_active_ ? input_density_ : 1.0; }
   // The gemm calls of forward (and backward) over `steps` x `rows`, appended
-  // to out (Algorithm::update_gemms).
+  // to out (Algorithm::update_gemms); after a sparse input, fc1 counts over
+  // its non-zero share.
   void append_gemms(int64_t steps, int64_t rows, bool backward, std::vector<GemmShape>& out) const;
 
  private:
@@ -65,6 +74,15 @@ class FusedRnnAgent {
   torch::Tensor scratch_;  // column-sum partials
   std::vector<double> cols_;
   bool can_backward_ = false;
+  bool sparse_active_ = false;
+  double input_density_ = 1.0;
+  std::vector<int64_t> sparse_key_;  // parameter_versions of fc1's weight at the last sparse forward
+  std::unique_ptr<SparseFirstLayer<float>> sparse_float_;
+  std::unique_ptr<SparseFirstLayer<double>> sparse_double_;
+  template <class T>
+  SparseFirstLayer<T>& sparse();
+  template <class T>
+  typename SparseFirstLayer<T>::Params fc1_params() const;
 };
 
 }  // namespace marl
