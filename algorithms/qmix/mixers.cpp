@@ -2,6 +2,7 @@
 
 #include "marl/error.h"
 #include "marl/torch/layer_init.h"
+#include "marl/torch/shared_input_linears.h"
 
 namespace marl::qmix {
 namespace {
@@ -26,6 +27,16 @@ torch::nn::Sequential make_hypernet(int64_t in, int64_t out, const MixerConfig& 
   return seq;
 }
 
+torch::nn::LinearImpl* first_linear(const torch::nn::Sequential& seq) {
+  return seq->ptr<torch::nn::LinearImpl>(0).get();
+}
+
+// seq's modules after its first one, applied to that one's output.
+torch::Tensor after_first(torch::nn::Sequential& seq, torch::Tensor x) {
+  for (auto it = seq->begin() + 1; it != seq->end(); ++it) x = it->forward(x);
+  return x;
+}
+
 class QmixMixer : public MixerImpl {
  public:
   QmixMixer(const MixerConfig& c, torch::Generator& gen) : c_(c) {
@@ -44,11 +55,15 @@ class QmixMixer : public MixerImpl {
     const int64_t B = qs.size(0), T = qs.size(1), n = c_.num_agents, d = c_.embed_dim;
     auto s = states.reshape({B * T, c_.state_size});
     auto q = qs.reshape({B * T, 1, n});
-    auto w1 = hyper_w1_->forward(s).abs().view({B * T, n, d});
-    auto b1 = hyper_b1_->forward(s).view({B * T, 1, d});
+    // The four layers that read the state, as one (sparse when the state is:
+    // hide-and-seek's grid planes), then the rest of each hypernetwork.
+    const auto first = shared_input_linears(
+        s, {first_linear(hyper_w1_), first_linear(hyper_w_final_), hyper_b1_.get(), first_linear(v_)});
+    auto w1 = after_first(hyper_w1_, first[0]).abs().view({B * T, n, d});
+    auto b1 = first[2].reshape({B * T, 1, d});
     auto hidden = torch::elu(torch::bmm(q, w1) + b1);
-    auto w_final = hyper_w_final_->forward(s).abs().view({B * T, d, 1});
-    auto v = v_->forward(s).view({B * T, 1, 1});
+    auto w_final = after_first(hyper_w_final_, first[1]).abs().view({B * T, d, 1});
+    auto v = after_first(v_, first[3]).view({B * T, 1, 1});
     return (torch::bmm(hidden, w_final) + v).view({B, T, 1});
   }
   int64_t outputs() const override { return 1; }

@@ -9,27 +9,31 @@ namespace marl {
 namespace {
 
 // out[i, :] = sum over p in [ptr[i], ptr[i + 1]) of val[p] * src[idx[p], :],
-// w columns, the sum in p's order. For w = 64 (every hidden width of the
-// shipped experiments) the row's sums stay in registers across the p loop.
+// w columns, the sum in p's order. Widths that are multiples of 64 (every
+// hidden width of the shipped experiments; QMIX's four hypernetwork layers
+// together: 192) go in 64-column panels whose sums stay in registers across
+// the p loop.
 template <class T>
 inline __attribute__((always_inline)) void picked_rows(const int64_t* ptr, const int32_t* idx, const T* val,
                                                        const T* src, int64_t n, int64_t w, T* out) {
   typedef T Vec __attribute__((vector_size(32)));
   constexpr int64_t lanes = 32 / sizeof(T);
-  if (w == 64) {
+  if (w % 64 == 0) {
     constexpr int64_t parts = 64 / lanes;
-    for (int64_t i = 0; i < n; ++i) {
-      Vec acc[parts] = {};
-      for (int64_t p = ptr[i]; p < ptr[i + 1]; ++p) {
-        const T v = val[p];
-        const T* s = src + static_cast<int64_t>(idx[p]) * 64;
-        for (int64_t q = 0; q < parts; ++q) {
-          Vec x;
-          std::memcpy(&x, s + q * lanes, sizeof x);
-          acc[q] += v * x;
+    for (int64_t c0 = 0; c0 < w; c0 += 64) {
+      for (int64_t i = 0; i < n; ++i) {
+        Vec acc[parts] = {};
+        for (int64_t p = ptr[i]; p < ptr[i + 1]; ++p) {
+          const T v = val[p];
+          const T* s = src + static_cast<int64_t>(idx[p]) * w + c0;
+          for (int64_t q = 0; q < parts; ++q) {
+            Vec x;
+            std::memcpy(&x, s + q * lanes, sizeof x);
+            acc[q] += v * x;
+          }
         }
+        std::memcpy(out + i * w + c0, acc, sizeof acc);
       }
-      std::memcpy(out + i * 64, acc, sizeof acc);
     }
     return;
   }
