@@ -54,6 +54,9 @@ ParamSpecList maddpg_params() {
                          "the time limit as terminal"),
       ParamSpec::boolean("standardise_rewards", false,
                          "train the critic on rewards standardised by their running mean/std (EPyMARL option)"),
+      ParamSpec::boolean("fused_networks", true,
+                         "recurrent shared actor unrolled forward and backward through time by hand "
+                         "(FusedRnnAgent; false: LibTorch autograd, same maths up to float rounding)"),
   };
   const ParamSpecList teams = team_plan_params("maddpg");
   params.insert(params.end(), teams.begin(), teams.end());
@@ -88,6 +91,7 @@ MaddpgConfig maddpg_config_from(const AlgorithmContext& ctx) {
   c.noise = {p.get_double("noise_start"), p.get_double("noise_finish"), p.get_int("noise_anneal_time")};
   c.bootstrap_truncated = p.get_bool("bootstrap_truncated");
   c.standardise_rewards = p.get_bool("standardise_rewards");
+  c.fused_networks = p.get_bool("fused_networks");
 
   if (c.replay == "transitions" && c.actor == "rnn") {
     throw ConfigError("maddpg: actor = \"rnn\" needs replay = \"episodes\" (a recurrent actor is unrolled over "

@@ -57,6 +57,7 @@ struct MaddpgConfig {
   LinearScheduleConfig noise;            // box exploration std, in units of each bound's width
   bool bootstrap_truncated = true;
   bool standardise_rewards = false;
+  bool fused_networks = true;  // FusedRnnAgent for a recurrent, shared actor
   // A frozen team plays its actor greedily in every mode and never trains.
   bool frozen = false;
 

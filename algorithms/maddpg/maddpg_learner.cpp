@@ -44,7 +44,24 @@ MaddpgLearner::MaddpgLearner(const MaddpgConfig& config, MaddpgActor& actor, con
   }
   actor_opt_ = std::make_unique<FlatOptimizer>(actor_->parameters(), adam(config_.lr, config_.optim_eps));
   critic_opt_ = std::make_unique<FlatOptimizer>(critic_->parameters(), adam(config_.critic_lr, config_.optim_eps));
+  if (config_.fused_networks && actor_->shared_rnn() != nullptr) {
+    fused_actor_ = std::make_unique<FusedRnnAgent>(*actor_->shared_rnn());
+    fused_target_ = std::make_unique<FusedRnnAgent>(*target_actor_->shared_rnn());
+  }
 }
+
+namespace {
+
+// The shared RNN over x [B, T, n, in] as MaddpgActorImpl::sequence lays it
+// out (time-major rows b * n + a): [B, T, n, w], a copy (FusedRnnAgent's
+// result is a view of its buffers).
+torch::Tensor fused_sequence(FusedRnnAgent& agent, const torch::Tensor& x) {
+  const int64_t B = x.size(0), T = x.size(1), n = x.size(2);
+  const torch::Tensor q = agent.forward(x.permute({1, 0, 2, 3}).reshape({T, B * n, x.size(3)}).contiguous());
+  return q.view({T, B, n, -1}).permute({1, 0, 2, 3}).contiguous();
+}
+
+}  // namespace
 
 void MaddpgLearner::update_targets(bool hard) {
   if (hard) {
@@ -105,7 +122,8 @@ void MaddpgLearner::train(const EpisodeBatch& b, int64_t episodes, double* metri
   torch::Tensor targets;
   {
     torch::NoGradGuard no_grad;
-    const torch::Tensor next_out = target_actor_->sequence(inputs).slice(1, 1, T + 1);
+    const torch::Tensor next_out =
+        (fused_target_ ? fused_sequence(*fused_target_, inputs) : target_actor_->sequence(inputs)).slice(1, 1, T + 1);
     const torch::Tensor next_avail = avail.defined() && avail.dim() == 4 ? avail.slice(1, 1, T + 1) : avail;
     const torch::Tensor next_actions = codec_.deterministic(next_out, next_avail);  // [B, T, n, w]
     const torch::Tensor next_joint = next_actions.reshape({B, T, 1, -1}).expand({B, T, n, -1});
@@ -126,7 +144,10 @@ void MaddpgLearner::train(const EpisodeBatch& b, int64_t episodes, double* metri
   critic_opt_->step();
 
   // ---- actor --------------------------------------------------------------
-  const torch::Tensor out = actor_->sequence(inputs).slice(1, 0, T);  // [B, T, n, w]
+  // Fused: the unroll is a leaf whose gradient feeds FusedRnnAgent::backward.
+  const torch::Tensor unrolled =
+      fused_actor_ ? fused_sequence(*fused_actor_, inputs).requires_grad_(true) : actor_->sequence(inputs);
+  const torch::Tensor out = unrolled.slice(1, 0, T);  // [B, T, n, w]
   const torch::Tensor now_avail = avail.defined() && avail.dim() == 4 ? avail.slice(1, 0, T) : avail;
   const torch::Tensor policy = codec_.policy(out, now_avail, noise_gen_);
   const torch::Tensor joint = joint_for_actor_loss(policy, config_.others_actions == "replay" ? replayed : torch::Tensor());
@@ -139,6 +160,10 @@ void MaddpgLearner::train(const EpisodeBatch& b, int64_t episodes, double* metri
   const torch::Tensor actor_loss = -(q_pi * mask).sum() / mask_sum + config_.reg * penalty;
   actor_opt_->zero_grad();
   actor_loss.backward();
+  if (fused_actor_) {
+    const int64_t T1 = unrolled.size(1);
+    fused_actor_->backward(unrolled.grad().permute({1, 0, 2, 3}).reshape({T1, B * n, unrolled.size(3)}).contiguous());
+  }
   const torch::Tensor actor_norm = actor_opt_->clip_grad_norm(config_.grad_norm_clip);
   actor_opt_->step();
   // The actor loss's backward also reached the critic's grads: the next

@@ -27,6 +27,7 @@
 #include "maddpg_networks.h"
 #include "marl/torch/episode_replay_buffer.h"
 #include "marl/torch/flat_optimizer.h"
+#include "marl/torch/fused_rnn_agent.h"
 #include "marl/torch/target_network.h"
 #include "marl/torch/running_mean_std.h"
 
@@ -79,6 +80,8 @@ class MaddpgLearner {
   MaddpgActor target_actor_{nullptr};
   MaddpgCritic critic_{nullptr}, target_critic_{nullptr};
   std::unique_ptr<FlatOptimizer> actor_opt_, critic_opt_;
+  // config_.fused_networks with a recurrent shared actor: its unrolls by hand.
+  std::unique_ptr<FusedRnnAgent> fused_actor_, fused_target_;
   RunningMeanStd reward_stats_{nullptr};  // defined with standardise_rewards
   torch::Generator noise_gen_;
   int64_t updates_ = 0;

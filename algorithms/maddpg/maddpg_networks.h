@@ -33,6 +33,8 @@ class MaddpgActorImpl : public torch::nn::Module {
   torch::Tensor initial_hidden(int64_t envs) const;  // [n * envs, 1, H] (empty for mlp)
   torch::Tensor step(const torch::Tensor& x, torch::Tensor& hidden, const torch::Tensor& keep);
   torch::Tensor sequence(const torch::Tensor& x);
+  // The one RNN all agents share (recurrent actor, shared parameters), else null.
+  RnnAgentImpl* shared_rnn() { return recurrent_ && rnns_.size() == 1 ? rnns_[0].get() : nullptr; }
 
  private:
   bool recurrent_ = false;
