@@ -1,10 +1,8 @@
 #include "marl/torch/fused_mlp.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <string>
-#include <utility>
 
 #include "blas_gemm.h"
 #include "marl/error.h"
@@ -24,7 +22,8 @@ torch::Tensor& grad_of(const torch::Tensor& p) { return marl::grad_of(p, "FusedM
 
 }  // namespace
 
-FusedMlp::FusedMlp(const MlpImpl& mlp, torch::nn::LinearImpl* head) {
+FusedMlp::FusedMlp(const MlpImpl& mlp, torch::nn::LinearImpl* head)
+    : sparse_(std::make_unique<SparseFirstLayers>()), source_rows_(std::make_unique<SparseFirstLayers>()) {
   const MlpConfig& c = mlp.config();
   input_size_ = c.input_size;
   activation_ = c.activation;
@@ -75,10 +74,6 @@ FusedMlp::FusedMlp(const MlpImpl& mlp, torch::nn::LinearImpl* head) {
 }
 
 // Defined in fused_mlp_sparse.cpp.
-template <>
-SparseFirstLayer<float>& FusedMlp::sparse<float>();
-template <>
-SparseFirstLayer<double>& FusedMlp::sparse<double>();
 extern template SparseFirstLayer<float>::Params FusedMlp::sparse_params<float>() const;
 extern template SparseFirstLayer<double>::Params FusedMlp::sparse_params<double>() const;
 
@@ -107,7 +102,7 @@ void FusedMlp::append_gemms(int64_t rows, bool backward, double count, std::vect
     const int64_t w = layers_[i].weight.size(0);
     int64_t in_w = layers_[i].weight.size(1);
     if (i == 0 && sparse_active_) {
-      in_w = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(input_density_ * static_cast<double>(in_w))));
+      in_w = nonzero_width(input_density_, in_w);
     }
     out.push_back({rows, w, in_w, false, true, count});  // forward
     if (!backward) continue;
@@ -169,8 +164,8 @@ torch::Tensor FusedMlp::forward(const torch::Tensor& x_in) {
   sparse_active_ = false;
   if (sparse_allowed()) {
     sparse_active_ = input_.scalar_type() == torch::kFloat32
-                         ? sparse<float>().gather(input_.data_ptr<float>(), rows_, input_size_, max_sparse_density_)
-                         : sparse<double>().gather(input_.data_ptr<double>(), rows_, input_size_, max_sparse_density_);
+                         ? sparse_->get<float>().gather(input_.data_ptr<float>(), rows_, input_size_, max_sparse_density_)
+                         : sparse_->get<double>().gather(input_.data_ptr<double>(), rows_, input_size_, max_sparse_density_);
   }
   return run_forward();
 }
@@ -178,8 +173,8 @@ torch::Tensor FusedMlp::forward(const torch::Tensor& x_in) {
 torch::Tensor FusedMlp::run_forward() {
   reserve(rows_, layers_.front().weight.options());
   if (sparse_active_) {
-    input_density_ = layers_.front().weight.scalar_type() == torch::kFloat64 ? sparse<double>().density()
-                                                                             : sparse<float>().density();
+    input_density_ = layers_.front().weight.scalar_type() == torch::kFloat64 ? sparse_->get<double>().density()
+                                                                             : sparse_->get<float>().density();
   }
   if (layers_.front().weight.scalar_type() == torch::kFloat32) {
     forward_rows<float>();
@@ -205,10 +200,8 @@ void FusedMlp::forward_rows() {
     const int64_t w = l.weight.size(0), in_w = l.weight.size(1);
     T* z = l.act.data_ptr<T>();
     if (&l == &layers_.front() && sparse_active_) {
-      std::vector<int64_t> key = parameter_versions({&l.weight, &input_norm_.weight, &input_norm_.bias});
-      const bool same = key == sparse_key_;
-      sparse_key_ = std::move(key);
-      sparse<T>().forward(sparse_params<T>(), z, same);
+      const bool same = same_parameter_versions({&l.weight, &input_norm_.weight, &input_norm_.bias}, sparse_key_);
+      sparse_->get<T>().forward(sparse_params<T>(), z, same);
     } else {
       blas::linear_rows(in, l.weight.data_ptr<T>(), l.bias.data_ptr<T>(), z, n, w, in_w);
     }
@@ -321,7 +314,7 @@ void FusedMlp::backward_rows(const torch::Tensor& dy) {
         g.gamma = grad_of(input_norm_.weight).data_ptr<T>();
         g.beta = grad_of(input_norm_.bias).data_ptr<T>();
       }
-      sparse<T>().backward(sparse_params<T>(), d, bias_done ? col_c_ : col_a_, g);
+      sparse_->get<T>().backward(sparse_params<T>(), d, bias_done ? col_c_ : col_a_, g);
       break;
     }
     if (i == 0 && has_input_norm_) {

@@ -6,27 +6,6 @@
 
 namespace marl {
 
-template <>
-SparseFirstLayer<float>& FusedMlp::sparse<float>() {
-  if (!sparse_float_) sparse_float_ = std::make_unique<SparseFirstLayer<float>>();
-  return *sparse_float_;
-}
-template <>
-SparseFirstLayer<double>& FusedMlp::sparse<double>() {
-  if (!sparse_double_) sparse_double_ = std::make_unique<SparseFirstLayer<double>>();
-  return *sparse_double_;
-}
-template <>
-SparseFirstLayer<float>& FusedMlp::source<float>() {
-  if (!source_float_) source_float_ = std::make_unique<SparseFirstLayer<float>>();
-  return *source_float_;
-}
-template <>
-SparseFirstLayer<double>& FusedMlp::source<double>() {
-  if (!source_double_) source_double_ = std::make_unique<SparseFirstLayer<double>>();
-  return *source_double_;
-}
-
 template <class T>
 typename SparseFirstLayer<T>::Params FusedMlp::sparse_params() const {
   const Layer& l = layers_.front();
@@ -59,8 +38,8 @@ void FusedMlp::set_row_source(const torch::Tensor& x) {
   if (sparse_allowed()) {
     const int64_t n = source_.size(0);
     source_sparse_ = source_.scalar_type() == torch::kFloat32
-                         ? source<float>().gather(source_.data_ptr<float>(), n, input_size_, max_sparse_density_)
-                         : source<double>().gather(source_.data_ptr<double>(), n, input_size_, max_sparse_density_);
+                         ? source_rows_->get<float>().gather(source_.data_ptr<float>(), n, input_size_, max_sparse_density_)
+                         : source_rows_->get<double>().gather(source_.data_ptr<double>(), n, input_size_, max_sparse_density_);
   }
 }
 
@@ -77,9 +56,9 @@ torch::Tensor FusedMlp::forward_rows(const torch::Tensor& idx_in) {
   input_ = torch::Tensor();  // the sparse backward needs only the sparse rows
   rows_ = idx.numel();
   if (source_.scalar_type() == torch::kFloat32) {
-    sparse<float>().take_rows(source<float>(), ix, rows_);
+    sparse_->get<float>().take_rows(source_rows_->get<float>(), ix, rows_);
   } else {
-    sparse<double>().take_rows(source<double>(), ix, rows_);
+    sparse_->get<double>().take_rows(source_rows_->get<double>(), ix, rows_);
   }
   sparse_active_ = true;
   return run_forward();

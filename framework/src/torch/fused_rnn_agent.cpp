@@ -1,10 +1,8 @@
 #include "marl/torch/fused_rnn_agent.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <string>
-#include <utility>
 
 #include "blas_gemm.h"
 #include "marl/error.h"
@@ -36,18 +34,7 @@ void add_column_sums(const T* x, int64_t rows, int64_t width, std::vector<double
 
 FusedRnnAgent::~FusedRnnAgent() = default;
 
-template <>
-SparseFirstLayer<float>& FusedRnnAgent::sparse<float>() {
-  if (!sparse_float_) sparse_float_ = std::make_unique<SparseFirstLayer<float>>();
-  return *sparse_float_;
-}
-template <>
-SparseFirstLayer<double>& FusedRnnAgent::sparse<double>() {
-  if (!sparse_double_) sparse_double_ = std::make_unique<SparseFirstLayer<double>>();
-  return *sparse_double_;
-}
-
-FusedRnnAgent::FusedRnnAgent(RnnAgentImpl& agent) {
+FusedRnnAgent::FusedRnnAgent(RnnAgentImpl& agent) : sparse_(std::make_unique<SparseFirstLayers>()) {
   GruBlockImpl& block = agent.gru();
   if (block.config().num_layers != 1 || block.config().layer_norm) {
     throw ContractError("FusedRnnAgent: one GRU layer without LayerNorm only");
@@ -73,9 +60,7 @@ FusedRnnAgent::FusedRnnAgent(RnnAgentImpl& agent) {
 void FusedRnnAgent::append_gemms(int64_t steps, int64_t rows, bool backward, std::vector<GemmShape>& out) const {
   const int64_t H = hidden_, N = steps * rows, A = actions_;
   const auto recurrent = static_cast<double>(std::max<int64_t>(steps - 1, 0));  // step 0 starts from zero
-  const int64_t k1 = sparse_active_ ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil(
-                                           input_density_ * static_cast<double>(input_))))
-                                     : input_;
+  const int64_t k1 = sparse_active_ ? nonzero_width(input_density_, input_) : input_;
   out.push_back({N, H, k1, false, true, 1});  // fc1
   out.push_back({N, 3 * H, H, false, true, 1});                                 // input gates
   out.push_back({rows, 3 * H, H, false, true, recurrent});
@@ -155,13 +140,10 @@ void FusedRnnAgent::forward_steps() {
   // fc1 + ReLU and the input gates of every step: one gemm each.
   T* a1 = a1_.data_ptr<T>();
   sparse_active_ = input_ >= FusedMlp::kMinSparseWidth &&
-                   sparse<T>().gather(x_.data_ptr<T>(), N, input_, FusedMlp::kMaxSparseDensity);
+                   sparse_->get<T>().gather(x_.data_ptr<T>(), N, input_, FusedMlp::kMaxSparseDensity);
   if (sparse_active_) {
-    input_density_ = sparse<T>().density();
-    std::vector<int64_t> key = parameter_versions({&w1_});
-    const bool same = key == sparse_key_;
-    sparse_key_ = std::move(key);
-    sparse<T>().forward(fc1_params<T>(), a1, same);
+    input_density_ = sparse_->get<T>().density();
+    sparse_->get<T>().forward(fc1_params<T>(), a1, same_parameter_versions({&w1_}, sparse_key_));
   } else {
     blas::linear_rows(x_.data_ptr<T>(), w1_.data_ptr<T>(), b1_.data_ptr<T>(), a1, N, H, input_);
   }
@@ -253,7 +235,7 @@ void FusedRnnAgent::backward_steps(const torch::Tensor& dq_in) {
   if (sparse_active_) {
     typename SparseFirstLayer<T>::Grads g;
     g.weight = grad_of(w1_).data_ptr<T>();
-    sparse<T>().backward(fc1_params<T>(), da1, cols_, g);  // no norm: the column sums are not read
+    sparse_->get<T>().backward(fc1_params<T>(), da1, cols_, g);  // no norm: the column sums are not read
   } else {
     gemm(true, false, H, input_, N, da1, H, x_.data_ptr<T>(), input_, T(1), grad_of(w1_).data_ptr<T>(), input_);
   }

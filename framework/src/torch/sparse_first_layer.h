@@ -89,4 +89,31 @@ class SparseFirstLayer {
 extern template class SparseFirstLayer<float>;
 extern template class SparseFirstLayer<double>;
 
+// One SparseFirstLayer per parameter dtype: FusedMlp and FusedRnnAgent hold
+// float32 parameters, or float64 ones in tests.
+class SparseFirstLayers {
+ public:
+  template <class T>
+  SparseFirstLayer<T>& get();
+
+ private:
+  SparseFirstLayer<float> float_;
+  SparseFirstLayer<double> double_;
+};
+template <>
+inline SparseFirstLayer<float>& SparseFirstLayers::get<float>() {
+  return float_;
+}
+template <>
+inline SparseFirstLayer<double>& SparseFirstLayers::get<double>() {
+  return double_;
+}
+
+// The inner size of a dense gemm with the sparse layer's arithmetic: the
+// first layer's width in the roofline counts (Algorithm::update_gemms).
+inline int64_t nonzero_width(double density, int64_t width) {
+  const auto k = static_cast<int64_t>(density * static_cast<double>(width) + 0.999999);
+  return k < 1 ? 1 : k;
+}
+
 }  // namespace marl

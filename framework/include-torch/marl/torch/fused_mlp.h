@@ -43,6 +43,7 @@ namespace marl {
 class MlpImpl;
 template <class T>
 class SparseFirstLayer;
+class SparseFirstLayers;
 
 class FusedMlp {
  public:
@@ -140,16 +141,10 @@ class FusedMlp {
   // parameters at the last sparse forward: unchanged, the sparse layer reuses
   // its transposed weights (optimizers bump versions: FlatOptimizer::step).
   std::vector<int64_t> sparse_key_;
-  std::unique_ptr<SparseFirstLayer<float>> sparse_float_;
-  std::unique_ptr<SparseFirstLayer<double>> sparse_double_;
-  torch::Tensor source_;  // set_row_source's rows
+  std::unique_ptr<SparseFirstLayers> sparse_;  // the rows of the last forward
+  torch::Tensor source_;                       // set_row_source's rows
   bool source_sparse_ = false;
-  std::unique_ptr<SparseFirstLayer<float>> source_float_;
-  std::unique_ptr<SparseFirstLayer<double>> source_double_;
-  template <class T>
-  SparseFirstLayer<T>& source();
-  template <class T>
-  SparseFirstLayer<T>& sparse();
+  std::unique_ptr<SparseFirstLayers> source_rows_;  // ... and their non-zeros
   template <class T>
   typename SparseFirstLayer<T>::Params sparse_params() const;
 };

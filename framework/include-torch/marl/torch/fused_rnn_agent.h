@@ -31,6 +31,7 @@ namespace marl {
 class RnnAgentImpl;
 template <class T>
 class SparseFirstLayer;
+class SparseFirstLayers;
 
 class FusedRnnAgent {
  public:
@@ -76,11 +77,8 @@ class FusedRnnAgent {
   bool can_backward_ = false;
   bool sparse_active_ = false;
   double input_density_ = 1.0;
-  std::vector<int64_t> sparse_key_;  // parameter_versions of fc1's weight at the last sparse forward
-  std::unique_ptr<SparseFirstLayer<float>> sparse_float_;
-  std::unique_ptr<SparseFirstLayer<double>> sparse_double_;
-  template <class T>
-  SparseFirstLayer<T>& sparse();
+  std::vector<int64_t> sparse_key_;  // same_parameter_versions of fc1's weight at the last sparse forward
+  std::unique_ptr<SparseFirstLayers> sparse_;
   template <class T>
   typename SparseFirstLayer<T>::Params fc1_params() const;
 };
