@@ -18,6 +18,7 @@
 // and baseline x86-64 like row_kernels_dispatch.cpp.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -112,7 +113,7 @@ inline SparseFirstLayer<double>& SparseFirstLayers::get<double>() {
 // The inner size of a dense gemm with the sparse layer's arithmetic: the
 // first layer's width in the roofline counts (Algorithm::update_gemms).
 inline int64_t nonzero_width(double density, int64_t width) {
-  const auto k = static_cast<int64_t>(density * static_cast<double>(width) + 0.999999);
+  const auto k = static_cast<int64_t>(std::ceil(density * static_cast<double>(width)));
   return k < 1 ? 1 : k;
 }
 
