@@ -46,6 +46,17 @@ double rel_error(const torch::Tensor& a, const torch::Tensor& b) {
   return ((a - b).abs() / b.abs().clamp_min(1.0)).max().item<double>();
 }
 
+// Autograd's gradients of params (copies), which are then zeroed for the
+// fused backward to add into.
+std::vector<torch::Tensor> take_grads(std::vector<torch::Tensor>& params) {
+  std::vector<torch::Tensor> grads;
+  for (auto& p : params) {
+    grads.push_back(p.grad().clone());
+    p.mutable_grad().zero_();
+  }
+  return grads;
+}
+
 void randomize(torch::nn::Module& m, torch::Generator& gen) {
   torch::NoGradGuard no_grad;
   // LayerNorms start at gamma 1, beta 0: perturb them so their gradients are exercised.
@@ -75,11 +86,7 @@ void check_against_autograd(const Case& c, torch::Dtype dtype, double tol, Input
     if (c.head) y = head->forward(y);
     const auto r = torch::randn(y.sizes(), gen, y.options());
     (y * r).sum().backward();
-    std::vector<torch::Tensor> expected;
-    for (auto& p : params) {
-      expected.push_back(p.grad().clone());
-      p.mutable_grad().zero_();
-    }
+    const std::vector<torch::Tensor> expected = take_grads(params);
 
     const torch::Tensor fy = fused.forward(x).clone();
     CHECK(fused.output_size() == y.size(1));
@@ -191,11 +198,7 @@ TEST_CASE("FusedMlp's forward_rows is forward on gathered rows, and learns the s
       const auto ref = head->forward(mlp->forward(x));
       const auto r = torch::randn(ref.sizes(), gen, ref.options());
       (ref * r).sum().backward();
-      std::vector<torch::Tensor> expected;
-      for (auto& p : params) {
-        expected.push_back(p.grad().clone());
-        p.mutable_grad().zero_();
-      }
+      const std::vector<torch::Tensor> expected = take_grads(params);
       rows_of.backward(r);
       for (size_t i = 0; i < params.size(); ++i) CHECK(rel_error(params[i].grad(), expected[i]) < 1e-10);
     }

@@ -28,6 +28,24 @@ marl::maddpg::MaddpgConfig small_config(bool shared) {
   return c;
 }
 
+// Two full 4-step episodes of random observations, states, rewards and actions.
+marl::EpisodeBatch random_batch(const marl::maddpg::MaddpgConfig& c) {
+  marl::EpisodeBufferConfig bc;
+  bc.episode_limit = 4;
+  bc.num_agents = 3;
+  bc.obs_size = c.actor_input_width() - 3;
+  bc.state_size = c.state_size;
+  auto batch = marl::make_episode_batch(bc, 2);
+  auto gen = marl::make_generator(9);
+  batch.obs.normal_(0, 1, gen);
+  batch.state.normal_(0, 1, gen);
+  batch.rewards.normal_(0, 1, gen);
+  batch.actions.random_(0, 5, gen);
+  batch.filled.fill_(1);
+  batch.lengths.fill_(4);
+  return batch;
+}
+
 }  // namespace
 
 TEST_CASE("straight-through Gumbel-softmax: one-hot forward, the relaxed sample's gradient backward",
@@ -128,19 +146,7 @@ TEST_CASE("MADDPG targets move only by their copies, hard or soft", "[maddpg][ta
     const marl::maddpg::ActionCodec codec(c);
     marl::maddpg::MaddpgLearner learner(c, actor, codec, init, 7);
     for (const auto& p : learner.target_critic()->parameters()) CHECK_FALSE(p.requires_grad());
-    marl::EpisodeBufferConfig bc;
-    bc.episode_limit = 4;
-    bc.num_agents = 3;
-    bc.obs_size = c.actor_input_width() - 3;
-    bc.state_size = c.state_size;
-    auto batch = marl::make_episode_batch(bc, 2);
-    auto gen = marl::make_generator(9);
-    batch.obs.normal_(0, 1, gen);
-    batch.state.normal_(0, 1, gen);
-    batch.rewards.normal_(0, 1, gen);
-    batch.actions.random_(0, 5, gen);
-    batch.filled.fill_(1);
-    batch.lengths.fill_(4);
+    const auto batch = random_batch(c);
     std::vector<std::vector<torch::Tensor>> targets, online;
     double metrics[marl::maddpg::MaddpgLearner::kMetrics];
     for (int u = 1; u <= 3; ++u) {
@@ -178,19 +184,7 @@ TEST_CASE("MADDPG's fused recurrent actor updates as the autograd one does", "[m
     marl::maddpg::MaddpgActor actor(c, init);
     const marl::maddpg::ActionCodec codec(c);
     marl::maddpg::MaddpgLearner learner(c, actor, codec, init, 7);
-    marl::EpisodeBufferConfig bc;
-    bc.episode_limit = 4;
-    bc.num_agents = 3;
-    bc.obs_size = c.actor_input_width() - 3;
-    bc.state_size = c.state_size;
-    auto batch = marl::make_episode_batch(bc, 2);
-    auto gen = marl::make_generator(9);
-    batch.obs.normal_(0, 1, gen);
-    batch.state.normal_(0, 1, gen);
-    batch.rewards.normal_(0, 1, gen);
-    batch.actions.random_(0, 5, gen);
-    batch.filled.fill_(1);
-    batch.lengths.fill_(4);
+    const auto batch = random_batch(c);
     double metrics[marl::maddpg::MaddpgLearner::kMetrics];
     for (int u = 1; u <= 3; ++u) learner.train(batch, u, metrics);
     std::vector<torch::Tensor> params;
