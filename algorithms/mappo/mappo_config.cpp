@@ -52,6 +52,10 @@ ParamSpecList mappo_params() {
                          "parameters (false: LibTorch autograd; same maths up to float rounding)"),
       ParamSpec::boolean("use_proper_time_limits", false,
                          "bootstrap truncated episodes from their final observation"),
+      ParamSpec::boolean("per_env_action_streams", false,
+                         "exploration draws indexed by (step, run-wide env index, agent) instead of one generator "
+                         "stream: N data-parallel workers x E envs then act exactly as one process with N*E envs "
+                         "(discrete actions only)"),
   };
   // learning_teams and opponent_checkpoint, after the input options as before.
   const ParamSpecList teams = team_plan_params("mappo");
@@ -95,6 +99,7 @@ MappoConfig mappo_config_from(const Params& p) {
   c.huber_delta = p.get_double("huber_delta");
   c.fused_networks = p.get_bool("fused_networks");
   c.use_proper_time_limits = p.get_bool("use_proper_time_limits");
+  c.per_env_action_streams = p.get_bool("per_env_action_streams");
   return c;
 }
 

@@ -55,6 +55,11 @@ struct MappoConfig {
   // Hand-written forward/backward (FusedMlp, ppo_losses.h) where the networks
   // allow it: feed-forward, discrete actions, shared parameters.
   bool fused_networks = true;
+  // Exploration draws indexed by (act step, run-wide env, agent) instead of
+  // one generator stream: acting then does not depend on how the envs are
+  // split, so a data-parallel run of N workers x E envs reproduces one
+  // process with N * E envs (up to float summation order). Discrete actions.
+  bool per_env_action_streams = false;
 };
 
 // Includes team_plan_params("mappo") (learning_teams, opponent_checkpoint).

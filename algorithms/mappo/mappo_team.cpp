@@ -1,6 +1,7 @@
 #include "mappo_team.h"
 
 #include "marl/error.h"
+#include "marl/rng.h"
 #include "marl/torch/agent_ids.h"
 #include "marl/torch/checkpoint_io.h"
 
@@ -47,6 +48,15 @@ MappoTeam::MappoTeam(const TeamContext& context)
   layout.action = action_;
   layout.num_envs = E;
   layout.threads = context.algorithm->threads;
+  layout.workers = &context.algorithm->workers();
+  layout.first_env = context.algorithm->first_env;
+  // Per team, the same on every worker.
+  layout.action_stream_key = derive_seed(context.algorithm->shared_seed, SeedStream::Algorithm,
+                                         1000 + static_cast<uint64_t>(context.team.index));
+  if (cfg_.per_env_action_streams && !action_.is_discrete()) {
+    throw ConfigError("mappo: per_env_action_streams needs discrete actions; team '" + team_.name + "' has " +
+                      action_.describe());
+  }
   layout.avail_size = env_.has_avail_actions ? env_.max_discrete_actions() : 0;
   layout.active_masks = env_.has_active_masks;
   const int64_t ids = cfg_.use_agent_id ? count_ : 0;
@@ -137,7 +147,8 @@ void MappoTeam::act(const Batch& batch, ActionBatch& out, ActMode mode) {
   const NetOutput a = l.actor_step(s.obs[row], s.avail.defined() ? s.avail[row] : torch::Tensor(),
                                    rnn ? s.actor_hidden[row] : torch::Tensor(), masks);
   const auto dist = l.distribution(a.out);
-  actions_ = dist.sample(l.act_generator());
+  actions_ = cfg_.per_env_action_streams ? dist.sample_inverse_cdf(l.draw_uniforms().view({count_, -1}))
+                                         : dist.sample(l.act_generator());
   log_probs_ = dist.log_prob(actions_);
   const NetOutput c = l.critic_step(s.critic_obs[row], rnn ? s.critic_hidden[row] : torch::Tensor(), masks);
   values_ = c.out;

@@ -40,9 +40,8 @@ void PpoLearner::act_fused(torch::Tensor& actions, torch::Tensor& log_probs, tor
   if (!actions.defined() || actions.numel() != n) {
     actions = torch::empty({layout_.count, layout_.num_envs}, torch::kInt64);
     log_probs = torch::empty({layout_.count, layout_.num_envs});
-    uniform_ = torch::empty({n}, torch::kFloat64);
   }
-  uniform_.uniform_(0.0, 1.0, act_gen_);
+  draw_uniforms();
   const torch::Tensor avail = storage_.avail.defined() ? storage_.avail[row].reshape({n, -1}).contiguous()
                                                        : torch::Tensor();
   const int64_t a_count = logits.size(1);

@@ -112,6 +112,9 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
   value_norm_ = ValueNorm(ValueNormConfig{});
   actor_optim_ = adam(*actor_root_, config.lr, config);
   critic_optim_ = adam(*critic_root_, config.critic_lr, config);
+  actor_optim_->set_group(layout.workers);
+  critic_optim_->set_group(layout.workers);
+  value_norm_->set_workers(layout.workers);
   if (!config.use_recurrent_policy && layout.action.is_discrete() && nets == 1) {
     fused_actor_ = std::make_unique<FusedMlp>(actors_[0]->base(), &actors_[0]->output_layer());
     fused_critic_ = std::make_unique<FusedMlp>(critics_[0]->base(), &critics_[0]->output_layer());
@@ -166,6 +169,24 @@ NetOutput PpoLearner::critic_step(const torch::Tensor& x, const torch::Tensor& h
   return {unrows(o.out, count).squeeze(-1), unrows(o.hidden, count)};
 }
 
+const torch::Tensor& PpoLearner::draw_uniforms() {
+  const int64_t E = layout_.num_envs, n = layout_.count * E;
+  if (!uniform_.defined() || uniform_.numel() != n) uniform_ = torch::empty({n}, torch::kFloat64);
+  if (!config_.per_env_action_streams) {
+    uniform_.uniform_(0.0, 1.0, act_gen_);
+    return uniform_;
+  }
+  double* u = uniform_.data_ptr<double>();
+  const auto step = static_cast<uint64_t>(act_steps_++);
+  for (int64_t a = 0; a < layout_.count; ++a) {
+    for (int64_t e = 0; e < E; ++e) {
+      u[a * E + e] = counter_uniform(layout_.action_stream_key, step, static_cast<uint64_t>(layout_.first_env + e),
+                                     static_cast<uint64_t>(a));
+    }
+  }
+  return uniform_;
+}
+
 ActionDistribution PpoLearner::distribution(const torch::Tensor& params) const {
   return distribution_from(params, layout_.action);
 }
@@ -218,7 +239,7 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
     gae.bootstrap_truncated = config_.use_proper_time_limits;
     storage_.compute_returns(bootstrap, gae, config_.use_value_norm ? value_norm_.get() : nullptr);
     storage_.advantages.copy_(
-        normalize_advantages(storage_.advantages, storage_.active.slice(0, 0, T)));
+        normalize_advantages(storage_.advantages, storage_.active.slice(0, 0, T), layout_.workers));
   }
   const bool routed = actors_.size() > 1;
   const int64_t E = layout_.num_envs, A = layout_.count;
@@ -318,6 +339,7 @@ void PpoLearner::save(TorchStateWriter& w, const std::string& p) const {
   w.write_generator(p + "act_gen", act_gen_);
   w.write_generator(p + "shuffle_gen", shuffle_gen_);
   w.write_int(p + "updates", updates_);
+  w.write_int(p + "act_steps", act_steps_);
 }
 
 void PpoLearner::load(TorchStateReader& r, const std::string& p) {
@@ -329,6 +351,7 @@ void PpoLearner::load(TorchStateReader& r, const std::string& p) {
   r.read_generator(p + "act_gen", act_gen_);
   r.read_generator(p + "shuffle_gen", shuffle_gen_);
   updates_ = r.read_int(p + "updates");
+  act_steps_ = r.has(p + "act_steps") ? r.read_int(p + "act_steps") : 0;  // older checkpoints: none
 }
 
 }  // namespace marl::mappo

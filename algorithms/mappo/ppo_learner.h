@@ -54,6 +54,13 @@ struct TeamLayout {
   // [run].torch_threads; with 2 or more the fused path updates actor and
   // critic concurrently (each with single-threaded BLAS; same arithmetic).
   int threads = 1;
+  // The workers of a data-parallel run: gradients, advantage normalisation
+  // and ValueNorm statistics are over all of them (DD-PPO).
+  Collectives* workers = nullptr;
+  // MappoConfig::per_env_action_streams: the key of the draws (the same on
+  // every worker) and the run-wide index of env 0.
+  uint64_t action_stream_key = 0;
+  int64_t first_env = 0;
 };
 
 // Values reported per team by train().
@@ -82,11 +89,17 @@ class PpoLearner {
   // Zero GRU states [count, num_envs, L, H]; undefined for feed-forward networks.
   torch::Tensor initial_hidden(int64_t num_envs) const;
   torch::Generator& act_generator() { return act_gen_; }
+  // One exploration draw per row [count * E] (row = agent * E + env), float64:
+  // from act_generator(), or with per_env_action_streams a function of
+  // (act step, run-wide env, agent). Counts the act steps.
+  const torch::Tensor& draw_uniforms();
 
   // The fused path (MappoConfig::fused_networks): FusedMlp networks and the
   // hand-written losses of ppo_losses.h, for feed-forward networks with
   // discrete actions and one network per role.
   bool fused() const { return fused_; }
+  // Networks and the value normaliser: what all workers hold alike.
+  std::vector<torch::nn::Module*> modules() { return {actor_root_.get(), critic_root_.get(), value_norm_.get()}; }
   // The update's matmuls (feed-forward, discrete, shared networks; either path).
   std::vector<GemmShape> update_gemms() const;
   // Acting on the storage's current step through the fused networks: samples
@@ -136,7 +149,8 @@ class PpoLearner {
   std::unique_ptr<FusedMlp> fused_actor_, fused_critic_;
   bool fused_ = false;
   std::unique_ptr<ThreadPool> pair_pool_;  // 2 threads: actor and critic steps
-  torch::Tensor dlogits_, dvalues_, uniform_;  // fused path buffers
+  torch::Tensor dlogits_, dvalues_, uniform_;  // fused path buffers; uniform_: draw_uniforms()
+  int64_t act_steps_ = 0;                      // draw_uniforms() calls (per_env_action_streams)
   std::vector<double> probs_;                  // act_fused: one row's probabilities
   RolloutStorage storage_;
   int64_t updates_ = 0;

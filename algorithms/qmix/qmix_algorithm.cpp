@@ -31,6 +31,7 @@ TeamAlgorithmConfig qmix_teams(const AlgorithmContext& context) {
     c.first_agent = team.team.first_agent;
     c.num_agents = team.team.num_agents;
     c.frozen = team.team.role == TeamRole::Frozen;
+    c.workers = &team.algorithm->workers();
     // A frozen team never records: a one-episode ring instead of reserving
     // buffer_size episodes (gigabytes for large observations).
     if (c.frozen) c.buffer_size = 1;

@@ -26,6 +26,9 @@ struct LearnerConfig {
   int64_t episode_limit = 0;
   int64_t num_envs = 1;
   bool checkpoint_replay = false;  // [run].checkpoint_replay (AlgorithmContext)
+  // A data-parallel run's workers: each samples its own replay; gradients and
+  // reward standardisation are over all of them.
+  Collectives* workers = nullptr;
   // parameters
   std::string mixer = "qmix";
   int64_t hidden_size = 64;

@@ -29,6 +29,8 @@ QmixLearner::QmixLearner(const LearnerConfig& config, QmixController& controller
   oc.eps = config_.optim_eps;
   oc.alpha = config_.optim_alpha;
   optimizer_ = std::make_unique<FlatOptimizer>(params_, oc);
+  optimizer_->set_group(config_.workers);
+  if (reward_stats_) reward_stats_->set_workers(config_.workers);
   if (config_.fused_networks) {
     fused_agent_ = std::make_unique<FusedRnnAgent>(*controller_.agent());
     fused_target_ = std::make_unique<FusedRnnAgent>(*target_agent_);

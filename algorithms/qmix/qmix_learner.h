@@ -48,6 +48,14 @@ class QmixLearner {
   // not counted. Empty without fused_networks.
   std::vector<GemmShape> update_gemms() const;
 
+  // Networks, targets and reward statistics: what all workers hold alike.
+  std::vector<torch::nn::Module*> modules() {
+    std::vector<torch::nn::Module*> m = {controller_.agent().get(), target_agent_.get(), mixer_.get(),
+                                         target_mixer_.get()};
+    if (reward_stats_) m.push_back(reward_stats_.get());
+    return m;
+  }
+
   void save(TorchStateWriter& w, const std::string& prefix) const;
   void load(TorchStateReader& r, const std::string& prefix);
 

@@ -35,6 +35,7 @@ class QmixTeam : public TeamLearner {
   void save(TorchStateWriter& w, const std::string& prefix) const override;
   void load(TorchStateReader& r, const std::string& prefix) override;
   void load_frozen(TorchStateReader& r, const std::string& prefix) override;
+  std::vector<torch::nn::Module*> synchronized_modules() override { return learner_.modules(); }
 
   // For tests: Q-values of every step of `batch` [B, T+1, n, actions] (no grad),
   // the mixer's inputs and output.

@@ -6,12 +6,16 @@
 #include <cmath>
 #include <ctime>
 #include <iomanip>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include <spdlog/fmt/fmt.h>
 
 #include "check_runs.h"
 #include "commands.h"
+#include "local_workers.h"
 #include "seed_jobs.h"
 #include "marl/error.h"
 #include "marl/host/experiment.h"
@@ -19,6 +23,8 @@
 #include "marl/host/interrupt.h"
 #include "marl/host/progress.h"
 #include "marl/host/trainer.h"
+#include "marl/host/worker_group.h"
+#include "marl/host/worker_placement.h"
 
 namespace marl::cli {
 
@@ -36,6 +42,8 @@ struct RunArgs {
   bool grid_point = false;          // one point of a sweep (its axes are in `sets`)
   bool no_progress = false;
   bool no_hints = false;
+  int nproc = 1;               // --nproc: data-parallel workers started here
+  double dist_timeout = 30.0;  // --dist-timeout: rendezvous and every collective, seconds
 };
 
 // Time to the millisecond and the process id: runs started in the same
@@ -143,6 +151,22 @@ int resume(const RunArgs& args, const GlobalOptions& global) {
   return train_and_report(experiment, options);
 }
 
+// --seed / --seeds as overrides of the file's [run] table.
+std::vector<std::string> seed_overrides(const RunArgs& args) {
+  std::vector<std::string> overrides = args.sets;
+  if (args.seed >= 0 && !args.seeds.empty()) throw Error("give --seed or --seeds, not both");
+  if (args.seed >= 0) {
+    overrides.push_back("run.seed=" + std::to_string(args.seed));
+    overrides.push_back("run.seeds=[]");
+  }
+  if (!args.seeds.empty()) {
+    std::string list;
+    for (uint64_t s : parse_seed_list(args.seeds)) list += (list.empty() ? "" : ",") + std::to_string(s);
+    overrides.push_back("run.seeds=[" + list + "]");
+  }
+  return overrides;
+}
+
 int run_experiment(const RunArgs& args, const GlobalOptions& global, std::filesystem::path* base_out);
 
 // A value as part of a folder and run name: letters, digits, '.', '-', '_'.
@@ -203,17 +227,7 @@ int run_sweep(const RunArgs& args, const GlobalOptions& global, const std::vecto
 // Runs the experiment (every seed) and sets *base_out to the folder it wrote.
 int run_experiment(const RunArgs& args, const GlobalOptions& global, std::filesystem::path* base_out) {
   if (args.file.empty()) throw Error("marl run needs an experiment file (or --resume <run dir>)");
-  std::vector<std::string> overrides = args.sets;
-  if (args.seed >= 0 && !args.seeds.empty()) throw Error("give --seed or --seeds, not both");
-  if (args.seed >= 0) {
-    overrides.push_back("run.seed=" + std::to_string(args.seed));
-    overrides.push_back("run.seeds=[]");
-  }
-  if (!args.seeds.empty()) {
-    std::string list;
-    for (uint64_t s : parse_seed_list(args.seeds)) list += (list.empty() ? "" : ",") + std::to_string(s);
-    overrides.push_back("run.seeds=[" + list + "]");
-  }
+  std::vector<std::string> overrides = seed_overrides(args);
   if (args.jobs < 0) throw Error("--jobs must be at least 1");
   if (!args.grid_point) {
     std::vector<SweepAxis> axes = ExperimentDocument::load(args.file, overrides).sweep();
@@ -262,7 +276,88 @@ int run_experiment(const RunArgs& args, const GlobalOptions& global, std::filesy
   return 0;
 }
 
+// The experiment of a data-parallel run (one seed), and its run directory.
+Experiment data_parallel_experiment(const RunArgs& args, const GlobalOptions& global, std::filesystem::path& dir) {
+  if (!args.sweeps.empty()) throw Error("a data-parallel run trains one setting: give no --sweep with it");
+  const PluginRegistry registry = global.registry();
+  if (!args.resume.empty()) {
+    dir = args.resume;
+    if (!std::filesystem::exists(dir / "config.toml")) {
+      throw Error("cannot resume " + dir.string() + ": it is not a run directory (no config.toml)");
+    }
+    return Experiment::load(dir / "config.toml", {}, registry);
+  }
+  if (args.file.empty()) throw Error("marl run needs an experiment file (or --resume <run dir>)");
+  Experiment experiment = Experiment::load(args.file, seed_overrides(args), registry);
+  if (experiment.seeds().size() != 1) {
+    throw Error("a data-parallel run trains one seed; give --seed N (or run the seeds one after another)");
+  }
+  dir = args.out.empty() ? std::filesystem::path("runs") / (experiment.name + "-" + timestamp())
+                         : std::filesystem::path(args.out);
+  return experiment;
+}
+
+std::chrono::milliseconds dist_timeout(const RunArgs& args) {
+  if (!(args.dist_timeout > 0 && args.dist_timeout <= 86400)) {
+    throw Error("--dist-timeout must be a number of seconds in (0, 86400]");
+  }
+  return std::chrono::milliseconds(static_cast<int64_t>(args.dist_timeout * 1000));
+}
+
+// --nproc N: checks the experiment, then starts N copies of this command as
+// the workers (with --out fixed, so that they agree on the run directory).
+int launch_local_workers(const RunArgs& args, const GlobalOptions& global) {
+  std::filesystem::path dir;
+  const Experiment experiment = data_parallel_experiment(args, global, dir);
+  LocalWorkers workers;
+  workers.nproc = args.nproc;
+  workers.run_dir = dir;
+  workers.timeout = dist_timeout(args);
+  // This process's own arguments, as the kernel keeps them.
+  std::ifstream cmdline("/proc/self/cmdline", std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  std::vector<std::string> argv;
+  for (size_t at = 0; at < all.size();) {
+    const size_t end = all.find('\0', at);
+    argv.push_back(all.substr(at, end - at));
+    at = end == std::string::npos ? all.size() : end + 1;
+  }
+  workers.args.assign(argv.begin() + 1, argv.end());
+  if (args.resume.empty() && args.out.empty()) workers.args.insert(workers.args.end(), {"--out", dir.string()});
+  std::cout << "data-parallel run of '" << experiment.name << "' on " << args.nproc << " workers of "
+            << experiment.config.run.get_int("num_envs") << " envs each -> " << dir.string() << "\n"
+            << std::flush;
+  return run_local_workers(workers);
+}
+
+// One worker of a data-parallel run (torchrun, srun or --nproc).
+int run_worker(const RunArgs& args, const GlobalOptions& global, const WorkerPlacement& placement) {
+  std::filesystem::path dir;
+  const Experiment experiment = data_parallel_experiment(args, global, dir);
+  WorkerGroupConfig group;
+  group.timeout = dist_timeout(args);
+  TrainOptions options;
+  options.workers = connect_workers(placement, group);
+  options.seed = experiment.seeds().front();
+  options.run_dir = dir;
+  options.resume = !args.resume.empty();
+  options.live_progress = placement.is_main() && !args.no_progress && ProgressReporter::stdout_is_terminal();
+  if (placement.is_main()) return train_and_report(experiment, options);
+  const TrainSummary summary = train(experiment, options);
+  return summary.interrupted ? 128 + InterruptGuard::signal_number() : 0;
+}
+
 int run(const RunArgs& args, const GlobalOptions& global) {
+  // Bad launch variables are a LaunchError (exit 2) before anything else.
+  const WorkerPlacement placement = placement_from_environment();
+  if (args.nproc < 1) throw Error("--nproc must be at least 1");
+  const bool local_worker = std::getenv(kLocalWorkerVariable) != nullptr;
+  if (args.nproc > 1 && placement.distributed() && !local_worker) {
+    throw LaunchError("--nproc starts its own workers: do not also start marl under torchrun or srun (" +
+                      placement.launcher + " set a world size of " + std::to_string(placement.world_size) + ")");
+  }
+  if (args.nproc > 1 && !placement.distributed()) return launch_local_workers(args, global);
+  if (placement.distributed()) return run_worker(args, global, placement);
   if (!args.resume.empty()) return resume(args, global);
   return run_experiment(args, global, nullptr);
 }
@@ -313,6 +408,13 @@ void add_run_command(CLI::App& app, const GlobalOptions& global, Command& select
   add_seed_options(cmd, *args);
   cmd->add_option("--seed", args->seed, "run this seed only (overrides [run].seed/seeds)");
   cmd->add_flag("--no-progress", args->no_progress, "plain log lines even on a terminal");
+  cmd->add_option("--nproc", args->nproc,
+                  "data-parallel workers on this machine (DD-PPO style, c10d/Gloo), each with [run].num_envs envs; "
+                  "several machines: start `marl run` under torchrun or srun instead (docs/distributed.md)");
+  cmd->add_option("--dist-timeout", args->dist_timeout,
+                  "seconds the workers of a data-parallel run wait for each other (rendezvous, every collective) "
+                  "before failing; a dead worker stops the others within it")
+      ->type_name("SECONDS");
   cmd->add_flag("--no-hints", args->no_hints, "do not print the next commands to try at the end");
   cmd->callback([args, &global, &selected] { selected = [args, &global] { return run(*args, global); }; });
 }

@@ -1,7 +1,9 @@
 #include "marl/host/episode_stats.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <limits>
+#include <vector>
 
 #include "binary_stream.h"
 
@@ -29,6 +31,18 @@ void EpisodeStats::add(const EpisodeRecord& episode) {
   for (size_t m = 0; m < metric_sum_.size() && m < episode.metrics.size(); ++m) {
     metric_sum_[m] += episode.metrics[m];
   }
+}
+
+void EpisodeStats::all_reduce(Collectives& workers) {
+  if (!workers.distributed()) return;
+  std::vector<double> sums = {static_cast<double>(count_), length_sum_};
+  sums.insert(sums.end(), agent_sum_.begin(), agent_sum_.end());
+  sums.insert(sums.end(), metric_sum_.begin(), metric_sum_.end());
+  workers.all_reduce_sum(sums.data(), sums.size());
+  count_ = static_cast<int>(sums[0]);
+  length_sum_ = sums[1];
+  std::copy(sums.begin() + 2, sums.begin() + 2 + static_cast<std::ptrdiff_t>(agent_sum_.size()), agent_sum_.begin());
+  std::copy(sums.end() - static_cast<std::ptrdiff_t>(metric_sum_.size()), sums.end(), metric_sum_.begin());
 }
 
 double EpisodeStats::mean_return() const {

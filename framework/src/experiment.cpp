@@ -64,6 +64,7 @@ AlgorithmContext Experiment::algorithm_context(const EnvSpec& spec, int num_envs
   context.env_name = config.env_plugin;
   context.num_envs = num_envs;
   context.seed = derive_seed(seed, SeedStream::Algorithm);
+  context.shared_seed = context.seed;
   const int threads = static_cast<int>(config.run.get_int("torch_threads"));
   context.threads = threads == 0 ? ThreadPool::hardware_threads() : threads;
   context.params = config.algorithm;

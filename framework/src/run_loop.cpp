@@ -10,6 +10,16 @@ LoopCounts run_steps(VectorEnv& envs, Algorithm& algorithm, const LoopOptions& o
   LoopCounts counts;
   std::vector<double> metrics(algorithm.metric_names().size(), 0.0);
   const bool training = options.mode == ActMode::Explore;
+  // Workers of a data-parallel run update together (their updates meet in
+  // collectives): an update happens when every worker is ready. Readiness
+  // can differ, e.g. an off-policy learner due every N finished episodes.
+  auto all_ready = [&] {
+    const bool ready = algorithm.ready_to_train();
+    if (options.workers == nullptr || !options.workers->distributed()) return ready;
+    double not_ready = ready ? 0.0 : 1.0;
+    options.workers->all_reduce_max(&not_ready, 1);
+    return not_ready == 0.0;
+  };
   while (!hooks.stop()) {
     algorithm.act(envs.batch(), envs.actions(), options.mode);
     const Transition* transition = nullptr;
@@ -26,7 +36,7 @@ LoopCounts run_steps(VectorEnv& envs, Algorithm& algorithm, const LoopOptions& o
     }
     counts.episodes += envs.finished_episodes().size();
     envs.finished_episodes().clear();
-    while (training && algorithm.ready_to_train()) {
+    while (training && all_ready()) {
       const auto start = std::chrono::steady_clock::now();
       algorithm.train(metrics);
       counts.train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

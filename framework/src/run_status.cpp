@@ -63,9 +63,24 @@ void write_run_status(const std::filesystem::path& run_dir, const RunStatus& sta
        << "  \"host\": \"" << json_escape(status.host) << "\",\n"
        << "  \"started\": \"" << json_escape(status.started) << "\",\n"
        << "  \"resumed_from_env_steps\": " << status.resumed_from << ",\n"
+       << "  \"world_size\": " << status.world_size << ",\n"
        << "  \"heartbeat\": \"" << utc_timestamp() << "\"\n"
        << "}\n";
   write_file_atomic(run_dir / "run.json", json.str());
+}
+
+bool mark_run_failed(const std::filesystem::path& run_dir, const std::string& error) {
+  std::error_code ec;
+  if (!std::filesystem::exists(run_dir / "run.json", ec)) return false;
+  std::string text = read_file(run_dir / "run.json");
+  const std::string running = "\"status\": \"running\"", no_error = "\"error\": \"\"";
+  const auto at = text.find(running);
+  if (at == std::string::npos) return false;
+  text.replace(at, running.size(), "\"status\": \"failed\"");
+  const auto err = text.find(no_error);
+  if (err != std::string::npos) text.replace(err, no_error.size(), "\"error\": \"" + json_escape(error) + "\"");
+  write_file_atomic(run_dir / "run.json", text);
+  return true;
 }
 
 std::string read_run_status_field(const std::filesystem::path& run_dir, const std::string& key) {

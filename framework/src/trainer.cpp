@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@
 #include "marl/checkpoint.h"
 #include "marl/host/episode_stats.h"
 #include "marl/error.h"
+#include "marl/rng.h"
 #include "marl/host/evaluator.h"
 #include "marl/host/interrupt.h"
 #include "logging.h"
@@ -24,6 +26,7 @@
 #include "kept_checkpoints.h"
 #include "run_dir_lock.h"
 #include "runner_state.h"
+#include "worker_states.h"
 
 namespace marl {
 
@@ -69,6 +72,22 @@ CheckpointHeader read_resume_checkpoint(const std::filesystem::path& run_dir, co
   return header;
 }
 
+// Every worker of a data-parallel run must hold the same networks; a
+// difference (a non-deterministic reduction, an algorithm that forgot to
+// average something) is caught here rather than silently training N models.
+void check_same_parameters(Collectives& workers, const Algorithm& algorithm) {
+  const uint64_t digest = algorithm.parameter_digest();
+  const std::vector<std::string> all =
+      workers.all_gather(std::string(reinterpret_cast<const char*>(&digest), sizeof digest));
+  for (size_t r = 1; r < all.size(); ++r) {
+    if (all[r] != all[0]) {
+      throw CollectiveError("the workers' parameters differ (rank " + std::to_string(r) +
+                            "'s digest is not rank 0's): the algorithm does not keep its workers in step");
+    }
+  }
+  logger().info("the {} workers hold identical parameters (digest {:016x})", all.size(), digest);
+}
+
 }  // namespace
 
 TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
@@ -81,15 +100,25 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
   const uint64_t eval_interval = eval_episodes > 0 ? static_cast<uint64_t>(run.get_int("eval_interval")) : 0;
 
   // Everything that can fail on bad plugins happens before the run dir exists.
+  Collectives& workers = options.workers ? *options.workers : SingleProcess::instance();
+  const bool main = workers.is_main();
+  const uint64_t world = static_cast<uint64_t>(workers.size());
+  // The other workers' console shows only warnings and errors; rank 0 speaks for the run.
+  if (!main) LogFileScope::set_console_quiet(true);
   VectorEnvConfig env_config;
   env_config.num_envs = static_cast<int>(run.get_int("num_envs"));
+  env_config.first_env = static_cast<int64_t>(workers.rank()) * env_config.num_envs;
   env_config.threads = static_cast<int>(run.get_int("threads"));
   env_config.seed = options.seed;
   env_config.env_name = experiment.config.env_plugin;
   env_config.checked_steps = run.get_int("check_env_steps");
   VectorEnv envs(experiment.env_factory(), env_config);
-  std::shared_ptr<Algorithm> algorithm = experiment.algorithm_plugin->make_algorithm(
-      experiment.algorithm_context(envs.spec(), envs.num_envs(), options.seed));
+  AlgorithmContext context = experiment.algorithm_context(envs.spec(), envs.num_envs(), options.seed);
+  // Rank 0 keeps the single-process streams; the others explore their own.
+  if (workers.rank() > 0) context.seed = derive_seed(context.seed, static_cast<uint64_t>(workers.rank()));
+  context.collectives = &workers;
+  context.first_env = env_config.first_env;
+  std::shared_ptr<Algorithm> algorithm = experiment.algorithm_plugin->make_algorithm(context);
   const std::vector<std::string> train_names = algorithm->metric_names();
 
   // The baseline plays the same evaluation episodes (same env count and
@@ -108,15 +137,34 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
 
   // The folder is created atomically (or, resuming, taken over) and held
   // until the run returns.
-  const RunDirLock run_dir_lock(options.run_dir,
-                                options.resume ? RunDirLock::Mode::Resume : RunDirLock::Mode::Create);
+  std::unique_ptr<RunDirLock> run_dir_lock;
+  if (main) {
+    run_dir_lock = std::make_unique<RunDirLock>(options.run_dir,
+                                                options.resume ? RunDirLock::Mode::Resume : RunDirLock::Mode::Create);
+  }
   const std::string& algorithm_name = experiment.config.algorithm_plugin;
   const std::filesystem::path checkpoint_file = options.run_dir / "checkpoint.bin";
   std::string runner_state;
   CheckpointHeader resumed;
-  if (options.resume) resumed = read_resume_checkpoint(options.run_dir, experiment, options.seed, *algorithm, runner_state);
-  if (!options.resume) write_file_atomic(options.run_dir / "config.toml", experiment.config_toml(options.seed));
+  if (options.resume) {
+    // Rank 0 reads the checkpoint; every worker takes its own part of it.
+    if (main) resumed = read_resume_checkpoint(options.run_dir, experiment, options.seed, *algorithm, runner_state);
+    if (workers.distributed()) {
+      runner_state = workers.broadcast_string(runner_state, 0);
+      workers.broadcast(&resumed.env_steps, sizeof resumed.env_steps, 0);
+    }
+    if (workers.distributed() || is_worker_bundle(runner_state)) {
+      WorkerState mine = worker_state_from_bundle(runner_state, workers.rank(), workers.size());
+      runner_state = std::move(mine.runner);
+      if (!main) {
+        std::istringstream in(mine.algorithm);
+        algorithm->load(in);
+      }
+    }
+  }
+  if (!options.resume && main) write_file_atomic(options.run_dir / "config.toml", experiment.config_toml(options.seed));
   RunStatus status;
+  status.world_size = workers.size();
   status.experiment = experiment.name;
   status.source = experiment.source;
   status.seed = options.seed;
@@ -129,18 +177,26 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     status.checkpoint = "checkpoint.bin";
     status.resumed_from = resumed.env_steps;
   }
-  write_run_status(options.run_dir, status);
-  LogFileScope log_file(options.run_dir / "log.txt");
+  // Only rank 0 writes into the run directory.
+  auto save_status = [&] {
+    if (main) write_run_status(options.run_dir, status);
+  };
+  save_status();
+  std::unique_ptr<LogFileScope> log_file;
+  if (main) log_file = std::make_unique<LogFileScope>(options.run_dir / "log.txt");
 
   CheckpointHeader header{algorithm_name, experiment.algorithm_plugin->record().version,
                           experiment.config.env_plugin, 0, options.seed};
 
-  logger().info("{} '{}' seed {}: env '{}' x{} ({} agents), algorithm '{}', {} env steps -> {}",
+  logger().info("{} '{}' seed {}: env '{}' x{}{} ({} agents), algorithm '{}', {} env steps -> {}",
                 options.resume ? "resuming run" : "run", experiment.name, options.seed,
-                experiment.config.env_plugin, envs.num_envs(), envs.num_agents(), algorithm_name, total_steps,
-                options.run_dir.string());
+                experiment.config.env_plugin, envs.num_envs(),
+                workers.distributed() ? fmt::format(" on each of {} workers", world) : std::string(),
+                envs.num_agents(), algorithm_name, total_steps, options.run_dir.string());
 
   TrainSummary summary;
+  // Env steps of all workers (they step in lockstep, num_envs each).
+  auto steps = [&] { return envs.total_steps() * world; };
   summary.teams = envs.spec().teams;
   auto start = Clock::now();
   try {
@@ -168,13 +224,16 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       start -= std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(counters.wall_seconds));
       // Rows past the checkpoint's last row were written after it (or are
       // the partial row of an interrupted run): they are written again.
-      csv = MetricsCsv::resume(options.run_dir / "metrics.csv", columns, static_cast<double>(counters.last_row_steps));
-      if (eval_episodes > 0) {
+      if (main) {
+        csv = MetricsCsv::resume(options.run_dir / "metrics.csv", columns,
+                                 static_cast<double>(counters.last_row_steps));
+      }
+      if (eval_episodes > 0 && main) {
         eval_csv = std::make_unique<EvalCsv>(options.run_dir / "eval.csv", envs.spec(),
                                              static_cast<double>(resumed.env_steps));
       }
       logger().info("resumed at env step {} from {}", resumed.env_steps, checkpoint_file.string());
-    } else {
+    } else if (main) {
       csv = std::make_unique<MetricsCsv>(options.run_dir / "metrics.csv", columns);
       if (eval_episodes > 0) eval_csv = std::make_unique<EvalCsv>(options.run_dir / "eval.csv", envs.spec());
     }
@@ -187,25 +246,39 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     // metrics.csv is the same with and without it. One interrupted by a
     // signal is not counted as done: a resumed run does it first.
     auto periodic_evaluation = [&] {
-      if (eval_interval == 0 || envs.total_steps() < counters.next_eval) return;
+      if (eval_interval == 0 || steps() < counters.next_eval) return;
       const EpisodeStats result = evaluate(experiment.env_factory(), *algorithm, eval);
       if (InterruptGuard::requested()) return;
-      eval_csv->append(result, envs.total_steps());
-      counters.last_eval_steps = envs.total_steps();
-      while (counters.next_eval <= envs.total_steps()) counters.next_eval += eval_interval;
-      logger().info("greedy evaluation at env step {} over {} episodes: mean return {}", envs.total_steps(),
+      if (main) eval_csv->append(result, steps());
+      counters.last_eval_steps = steps();
+      while (counters.next_eval <= steps()) counters.next_eval += eval_interval;
+      logger().info("greedy evaluation at env step {} over {} episodes: mean return {}", steps(),
                     result.count(), MetricsCsv::format(result.mean_return()));
     };
 
     auto last_checkpoint = Clock::now();
     const KeptCheckpoints kept(options.run_dir, static_cast<int>(run.get_int("keep_checkpoints")));
     auto checkpoint = [&] {
-      header.env_steps = envs.total_steps();
+      header.env_steps = steps();
       counters.episodes = summary.episodes;
       counters.updates = summary.updates;
       counters.wall_seconds = seconds_since(start);
-      kept.before_replacing(checkpoint_file);
-      save_checkpoint(checkpoint_file, header, *algorithm, save_runner_state(counters, envs, stats));
+      std::string runner_state = save_runner_state(counters, envs, stats);
+      if (workers.distributed()) {
+        check_same_parameters(workers, *algorithm);
+        // Every worker's own state goes into rank 0's file.
+        WorkerState mine{std::move(runner_state), {}};
+        if (!main) {
+          std::ostringstream out;
+          algorithm->save(out);
+          mine.algorithm = out.str();
+        }
+        runner_state = bundle_worker_states(workers.all_gather(pack_worker_state(mine)));
+      }
+      if (main) {
+        kept.before_replacing(checkpoint_file);
+        save_checkpoint(checkpoint_file, header, *algorithm, runner_state);
+      }
       status.checkpoint = "checkpoint.bin";
       last_checkpoint = Clock::now();
     };
@@ -214,24 +287,44 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     auto last_row_time = Clock::now();
     auto last_heartbeat = Clock::now();
 
+    // Episodes of all workers (summary.episodes counts this worker's).
+    uint64_t all_episodes = summary.episodes;
+    auto count_all_episodes = [&] {
+      if (!workers.distributed()) {
+        all_episodes = summary.episodes;
+        return;
+      }
+      double e = static_cast<double>(summary.episodes);
+      workers.all_reduce_sum(&e, 1);
+      all_episodes = static_cast<uint64_t>(e);
+    };
+    if (workers.distributed()) count_all_episodes();
     auto write_row = [&] {
-      const uint64_t steps = envs.total_steps();
+      const uint64_t now = steps();
       const double interval_s = seconds_since(last_row_time);
-      const double rate = interval_s > 0 ? (steps - counters.last_row_steps) / interval_s : 0.0;
-      std::vector<double> row = {static_cast<double>(steps), static_cast<double>(summary.episodes),
+      const double rate = interval_s > 0 ? (now - counters.last_row_steps) / interval_s : 0.0;
+      // One row of all workers: their episodes, their train() metrics averaged.
+      EpisodeStats row_stats = stats;
+      std::vector<double> train_sums = counters.train_sums;
+      if (workers.distributed()) {
+        row_stats.all_reduce(workers);
+        workers.all_reduce_mean(train_sums.data(), train_sums.size());
+      }
+      count_all_episodes();
+      std::vector<double> row = {static_cast<double>(now), static_cast<double>(all_episodes),
                                  static_cast<double>(summary.updates), seconds_since(start), rate};
-      for (double v : stats.column_values()) row.push_back(v);
-      for (double s : counters.train_sums) row.push_back(counters.train_count ? s / counters.train_count : NAN);
-      csv->append(row);
-      summary.final_return = stats.mean_return();
-      summary.final_team_returns = team_returns(stats, envs.spec());
+      for (double v : row_stats.column_values()) row.push_back(v);
+      for (double s : train_sums) row.push_back(counters.train_count ? s / counters.train_count : NAN);
+      if (main) csv->append(row);
+      summary.final_return = row_stats.mean_return();
+      summary.final_team_returns = team_returns(row_stats, envs.spec());
       std::ostringstream text;
-      text << "episodes " << summary.episodes << ", return " << fmt::format("{:.4g}", stats.mean_return());
-      progress.interval(steps, rate, text.str());
+      text << "episodes " << all_episodes << ", return " << fmt::format("{:.4g}", row_stats.mean_return());
+      progress.interval(now, rate, text.str());
       stats.clear();
       std::fill(counters.train_sums.begin(), counters.train_sums.end(), 0.0);
       counters.train_count = 0;
-      counters.last_row_steps = steps;
+      counters.last_row_steps = now;
       last_row_time = Clock::now();
     };
 
@@ -241,12 +334,26 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
     LoopOptions loop;
     loop.mode = ActMode::Explore;
     loop.algorithm_name = algorithm_name;
+    loop.workers = &workers;
     LoopHooks hooks;
+    // Workers must stop and take wall-time checkpoints at the same step: a
+    // signal (to any of them) and rank 0's checkpoint clock are shared every
+    // kSyncSteps vector steps (one small all-reduce).
+    constexpr uint64_t kSyncSteps = 32;
+    bool stop_requested = false, checkpoint_due = false;
+    auto sync_workers = [&] {
+      double flags[2] = {InterruptGuard::requested() ? 1.0 : 0.0,
+                         main && checkpoint_seconds > 0 && seconds_since(last_checkpoint) >= checkpoint_seconds ? 1.0
+                                                                                                               : 0.0};
+      workers.all_reduce_max(flags, 2);
+      stop_requested = flags[0] > 0;
+      checkpoint_due = flags[1] > 0;
+    };
     hooks.stop = [&] {
-      if (envs.total_steps() >= total_steps) return true;
-      if (!InterruptGuard::requested()) return false;
+      if (steps() >= total_steps) return true;
+      if (!(workers.distributed() ? stop_requested : InterruptGuard::requested())) return false;
       summary.interrupted = true;
-      logger().warn("interrupted at env step {}: writing the last metrics row and a checkpoint", envs.total_steps());
+      logger().warn("interrupted at env step {}: writing the last metrics row and a checkpoint", steps());
       return true;
     };
     hooks.on_episode = [&](const EpisodeRecord& episode) {
@@ -259,25 +366,31 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       ++summary.updates;
     };
     hooks.after_step = [&] {
-      progress.tick(envs.total_steps());
+      progress.tick(steps());
+      if (workers.distributed()) {
+        checkpoint_due = false;
+        if (envs.total_steps() % kSyncSteps == 0) sync_workers();
+      } else {
+        checkpoint_due = checkpoint_seconds > 0 && seconds_since(last_checkpoint) >= checkpoint_seconds;
+      }
       // Progress and a heartbeat in run.json every 10 s of wall time.
-      if (seconds_since(last_heartbeat) >= 10.0) {
-        status.env_steps = envs.total_steps();
-        status.episodes = summary.episodes;
+      if (main && seconds_since(last_heartbeat) >= 10.0) {
+        status.env_steps = steps();
+        status.episodes = workers.distributed() ? all_episodes : summary.episodes;
         status.updates = summary.updates;
         status.wall_seconds = seconds_since(start);
-        write_run_status(options.run_dir, status);
+        save_status();
         last_heartbeat = Clock::now();
       }
-      if (envs.total_steps() >= counters.next_log) {
+      if (steps() >= counters.next_log) {
         write_row();
-        while (counters.next_log <= envs.total_steps()) counters.next_log += log_interval;
+        while (counters.next_log <= steps()) counters.next_log += log_interval;
       }
       periodic_evaluation();
-      if (checkpoint_interval > 0 && envs.total_steps() >= counters.next_checkpoint) {
-        while (counters.next_checkpoint <= envs.total_steps()) counters.next_checkpoint += checkpoint_interval;
+      if (checkpoint_interval > 0 && steps() >= counters.next_checkpoint) {
+        while (counters.next_checkpoint <= steps()) counters.next_checkpoint += checkpoint_interval;
         checkpoint();
-      } else if (checkpoint_seconds > 0 && seconds_since(last_checkpoint) >= checkpoint_seconds) {
+      } else if (checkpoint_due) {
         // Wall-time checkpoints bound what a kill loses; they write files
         // only, so where they fall never changes the run's numbers.
         checkpoint();
@@ -289,14 +402,16 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       // The checkpoint before the partial row, so that a resumed run writes
       // the rows an uninterrupted one would (the partial row is cut off then).
       checkpoint();
-      if (envs.total_steps() > counters.last_row_steps) write_row();
+      if (steps() > counters.last_row_steps) write_row();
     } else {
-      if (envs.total_steps() > counters.last_row_steps) write_row();
+      if (steps() > counters.last_row_steps) write_row();
       checkpoint();
     }
     progress.finish();
 
-    summary.env_steps = envs.total_steps();
+    count_all_episodes();
+    summary.episodes = all_episodes;
+    summary.env_steps = steps();
     summary.wall_seconds = seconds_since(start);
     summary.steps_per_second = summary.wall_seconds > 0 ? summary.env_steps / summary.wall_seconds : 0;
 
@@ -312,7 +427,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       const EpisodeStats result = evaluate(experiment.env_factory(), *algorithm, eval);
       if (!evaluation_interrupted()) {
         // Not twice at the same step: a periodic evaluation may have just run.
-        if (counters.last_eval_steps != summary.env_steps) eval_csv->append(result, summary.env_steps);
+        if (main && counters.last_eval_steps != summary.env_steps) eval_csv->append(result, summary.env_steps);
         summary.eval_episodes = result.count();
         summary.eval_return = result.mean_return();
         summary.eval_team_returns = team_returns(result, envs.spec());
@@ -322,7 +437,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
       if (baseline && !summary.interrupted) {
         const EpisodeStats base = evaluate(experiment.env_factory(), *baseline, eval);
         if (!evaluation_interrupted()) {
-          EvalCsv(options.run_dir / "eval_baseline.csv", envs.spec()).append(base, summary.env_steps);
+          if (main) EvalCsv(options.run_dir / "eval_baseline.csv", envs.spec()).append(base, summary.env_steps);
           summary.baseline_return = base.mean_return();
           summary.baseline_team_returns = team_returns(base, envs.spec());
           logger().info("baseline '{}' on the same {} episodes: mean return {}",
@@ -334,12 +449,12 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
   } catch (const std::exception& e) {
     status.status = "failed";
     status.error = e.what();
-    status.env_steps = envs.total_steps();
+    status.env_steps = steps();
     status.episodes = summary.episodes;
     status.updates = summary.updates;
     status.wall_seconds = seconds_since(start);
     try {
-      write_run_status(options.run_dir, status);
+      save_status();
     } catch (const std::exception& also) {
       // The first error is the cause (a full disk fails this write too).
       logger().error("could not mark the run failed in run.json: {}", also.what());
@@ -353,7 +468,7 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
   status.episodes = summary.episodes;
   status.updates = summary.updates;
   status.wall_seconds = summary.wall_seconds;
-  write_run_status(options.run_dir, status);
+  save_status();
   logger().info("done: {} env steps, {} episodes, {} updates in {:.1f} s ({:.0f} env steps/s)",
                 summary.env_steps, summary.episodes, summary.updates, summary.wall_seconds,
                 summary.steps_per_second);

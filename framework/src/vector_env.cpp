@@ -55,7 +55,7 @@ VectorEnv::VectorEnv(const EnvFactory& make_env, const VectorEnvConfig& config) 
   episode_return_.assign(E * A, 0.0);
   episode_index_.assign(E, 0);
   env_seed_.resize(E);
-  for (int e = 0; e < E; ++e) env_seed_[e] = derive_seed(config_.seed, SeedStream::Env, e);
+  for (int e = 0; e < E; ++e) env_seed_[e] = derive_seed(config_.seed, SeedStream::Env, config_.first_env + e);
   const int64_t logged_steps = spec_.episode_limit > 0 ? spec_.episode_limit : 1024;
   log_discrete_.resize(E);
   log_continuous_.resize(E);

@@ -1,5 +1,6 @@
-// DistributedGroup (c10d TCPStore + ProcessGroupGloo) on loopback: two
-// workers as two threads of this process, each with its own group.
+// Collectives of a multi-process run (c10d TCPStore + ProcessGroupGloo,
+// loaded through connect_workers as the runner does) on loopback: two workers
+// as two threads of this process, each with its own group.
 #include "catch_torch.h"
 
 #include <unistd.h>
@@ -7,72 +8,64 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
-#include "marl/torch/distributed_group.h"
+#include "loopback_workers.h"
+#include "marl/host/worker_group.h"
 #include "marl/torch/flat_optimizer.h"
 
 namespace {
 
-// A port per test process and call, so parallel ctest runs do not collide.
-int next_port() {
-  static int calls = 0;
-  return 20000 + static_cast<int>(getpid() % 2000) * 10 + (calls++ % 10);
-}
+int next_port() { return marl::testing::next_loopback_port(); }
 
 marl::WorkerPlacement placement(int rank, int world, int port) {
-  marl::WorkerPlacement p;
-  p.rank = rank;
-  p.world_size = world;
-  p.master_port = port;
-  p.launcher = "torchrun";
-  return p;
+  return marl::testing::loopback_placement(rank, world, port);
 }
 
-// Runs body(rank, group) on two threads joined to one group.
-void two_workers(const std::function<void(int, marl::DistributedGroup&)>& body,
+void two_workers(const std::function<void(int, marl::Collectives&)>& body,
                  std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  const int port = next_port();
-  std::exception_ptr errors[2];
-  std::vector<std::thread> threads;
-  for (int r = 0; r < 2; ++r) {
-    threads.emplace_back([&, r] {
-      try {
-        marl::DistributedConfig c;
-        c.timeout = timeout;
-        auto group = marl::DistributedGroup::connect(placement(r, 2, port), c);
-        body(r, *group);
-      } catch (...) {
-        errors[r] = std::current_exception();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  marl::testing::run_loopback_workers(2, body, timeout);
 }
 
 }  // namespace
 
-TEST_CASE("DistributedGroup reduces and broadcasts across two workers", "[distributed]") {
-  torch::Tensor results[2];
-  two_workers([&](int rank, marl::DistributedGroup& g) {
+TEST_CASE("Collectives reduce, broadcast and gather across two workers", "[distributed]") {
+  std::vector<double> results[2];
+  std::vector<std::string> gathered[2];
+  std::string texts[2];
+  two_workers([&](int rank, marl::Collectives& g) {
     CHECK(g.size() == 2);
     CHECK(g.rank() == rank);
-    torch::Tensor sum = torch::full({3}, static_cast<float>(rank + 1));
-    g.all_reduce_sum(sum);
-    torch::Tensor mean = torch::full({3}, static_cast<float>(2 * rank));
-    g.all_reduce_mean(mean);
-    torch::Tensor b = torch::full({2}, static_cast<float>(10 + rank));
-    g.broadcast(b, 0);
+    float sum[3] = {rank + 1.f, rank + 1.f, rank + 1.f};
+    g.all_reduce_sum(sum, 3);
+    double mean[2] = {2.0 * rank, 4.0 * rank};
+    g.all_reduce_mean(mean, 2);
+    double max[2] = {static_cast<double>(rank), -static_cast<double>(rank)};
+    g.all_reduce_max(max, 2);
+    int64_t b = 10 + rank;
+    g.broadcast(&b, sizeof b, 0);
+    gathered[rank] = g.all_gather(std::string(static_cast<size_t>(3 * rank + 1), static_cast<char>('a' + rank)));
+    texts[rank] = g.broadcast_string(rank == 1 ? "from rank 1" : "", 1);
     g.barrier();
-    results[rank] = torch::cat({sum, mean, b});
+    results[rank] = {sum[0], sum[2], mean[0], mean[1], max[0], max[1], static_cast<double>(b)};
   });
-  const torch::Tensor expected = torch::tensor({3.f, 3.f, 3.f, 1.f, 1.f, 1.f, 10.f, 10.f});
-  CHECK(torch::equal(results[0], expected));
-  CHECK(torch::equal(results[1], expected));
+  const std::vector<double> expected = {3, 3, 1, 2, 1, 0, 10};
+  for (int r = 0; r < 2; ++r) {
+    CHECK(results[r] == expected);
+    CHECK(gathered[r] == std::vector<std::string>{"a", "bbbb"});
+    CHECK(texts[r] == "from rank 1");
+  }
+}
+
+TEST_CASE("One process: SingleProcess leaves the data as it is", "[distributed]") {
+  auto single = marl::connect_workers(marl::WorkerPlacement{});
+  CHECK(single->size() == 1);
+  double x[2] = {1.5, -2};
+  single->all_reduce_mean(x, 2);
+  CHECK(x[0] == 1.5);
+  CHECK(single->all_gather("x") == std::vector<std::string>{"x"});
 }
 
 TEST_CASE("FlatOptimizer with a group: every worker takes the averaged step", "[distributed]") {
@@ -89,7 +82,7 @@ TEST_CASE("FlatOptimizer with a group: every worker takes the averaged step", "[
   };
   constexpr int kSteps = 5;
   torch::Tensor finals[2];
-  two_workers([&](int rank, marl::DistributedGroup& g) {
+  two_workers([&](int rank, marl::Collectives& g) {
     auto params = make_params();
     if (rank == 1) {  // different start: the broadcast makes it rank 0's
       torch::NoGradGuard no_grad;
@@ -120,26 +113,26 @@ TEST_CASE("FlatOptimizer with a group: every worker takes the averaged step", "[
   CHECK(torch::equal(finals[0], alone.flat_params()));
 }
 
-TEST_CASE("DistributedGroup: an unreachable master and a dead worker are errors, not hangs", "[distributed]") {
+TEST_CASE("Collectives: an unreachable master and a dead worker are errors, not hangs", "[distributed]") {
   using Clock = std::chrono::steady_clock;
-  marl::DistributedConfig c;
+  marl::WorkerGroupConfig c;
   c.timeout = std::chrono::seconds(2);
   const auto start = Clock::now();
   // Rank 1 of 2 with nobody hosting the rendezvous.
-  CHECK_THROWS_AS(marl::DistributedGroup::connect(placement(1, 2, next_port()), c), marl::LaunchError);
+  CHECK_THROWS_AS(marl::connect_workers(placement(1, 2, next_port()), c), marl::LaunchError);
   CHECK(Clock::now() - start < std::chrono::seconds(20));
 
   // Rank 1 leaves after connecting: rank 0's next all-reduce fails within the timeout.
   const auto start2 = Clock::now();
   bool rank0_failed = false;
   two_workers(
-      [&](int rank, marl::DistributedGroup& g) {
+      [&](int rank, marl::Collectives& g) {
         if (rank == 1) return;  // its group is destroyed: the worker is gone
-        torch::Tensor t = torch::ones({4});
+        float t[4] = {1, 1, 1, 1};
         try {
           std::this_thread::sleep_for(std::chrono::milliseconds(200));
-          g.all_reduce_sum(t);
-        } catch (const marl::DistributedError& e) {
+          g.all_reduce_sum(t, 4);
+        } catch (const marl::CollectiveError& e) {
           rank0_failed = true;
           CHECK_THAT(e.what(), Catch::Contains("rank 0 of 2: all-reduce failed"));
         }

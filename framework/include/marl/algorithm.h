@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "marl/batch.h"
+#include "marl/collectives.h"
 #include "marl/env.h"
 #include "marl/params.h"
 
@@ -39,6 +40,19 @@ struct AlgorithmContext {
   // storage is always saved.
   bool checkpoint_replay = false;
   Params params;               // validated, defaults filled in
+  // The workers of a data-parallel run (marl/collectives.h); null or size 1:
+  // one process. With several, `seed` differs per worker (rank 0 keeps the
+  // single-process seed), so exploration differs; an algorithm makes its
+  // networks rank 0's (broadcast) and averages gradients and whole-batch
+  // statistics over the workers. Owned by the runner, outlives the algorithm.
+  Collectives* collectives = nullptr;
+  // The same on every worker of a data-parallel run (rank 0's `seed`), and
+  // the run-wide index of this worker's env 0: for draws that must not
+  // depend on how the envs are split (counter_uniform in marl/rng.h).
+  uint64_t shared_seed = 0;
+  int64_t first_env = 0;
+
+  Collectives& workers() const { return collectives != nullptr ? *collectives : SingleProcess::instance(); }
 };
 
 // One matrix multiplication of an update, row-major C[m, n] = op(A) op(B)
@@ -81,6 +95,12 @@ class Algorithm {
   // speed with this machine's measured speed for the same shapes. Empty:
   // not counted.
   virtual std::vector<GemmShape> update_gemms() const { return {}; }
+
+  // A checksum of what every worker of a data-parallel run must hold alike
+  // (the networks' parameters and buffers); 0: not provided. The runner
+  // compares the workers' digests at every checkpoint and fails the run,
+  // naming the workers, if they differ.
+  virtual uint64_t parameter_digest() const { return 0; }
 
   // Full learner state (networks, optimizers, normalizers, counters,
   // generators, and what is in progress: an on-policy rollout, episodes being

@@ -41,6 +41,16 @@ inline uint64_t derive_seed(uint64_t seed, uint64_t stream) {
   return b.next();
 }
 
+// A uniform double in [0, 1) that is a pure function of its key and three
+// counters (counter-based: no generator state). Why: a draw indexed by
+// (step, global env, agent) is the same however the envs are split across
+// threads or workers, so N workers with E envs each can act exactly as one
+// process with N * E envs.
+inline double counter_uniform(uint64_t key, uint64_t a, uint64_t b, uint64_t c) {
+  const uint64_t bits = derive_seed(derive_seed(derive_seed(key, a), b), c);
+  return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
+
 // Named streams so that adding a stream never shifts another.
 enum class SeedStream : uint64_t {
   Env = 1,

@@ -6,6 +6,8 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,6 +80,40 @@ void DistributedGroup::all_reduce_mean(torch::Tensor& t) {
   all_reduce_sum(t);
   torch::NoGradGuard no_grad;
   t.div_(static_cast<double>(size_));
+}
+
+void DistributedGroup::all_reduce_max(torch::Tensor& t) {
+  if (size_ == 1) return;
+  run("all-reduce (max)", [&] {
+    std::vector<at::Tensor> ts = {t};
+    c10d::AllreduceOptions o;
+    o.reduceOp = c10d::ReduceOp::MAX;
+    impl_->group->allreduce(ts, o)->wait();
+  });
+}
+
+std::vector<std::string> DistributedGroup::all_gather(const std::string& mine) {
+  if (size_ == 1) return {mine};
+  std::vector<std::string> out(static_cast<size_t>(size_));
+  run("all-gather", [&] {
+    // Lengths first, then every worker's bytes padded to the longest.
+    std::vector<at::Tensor> length = {torch::tensor({static_cast<int64_t>(mine.size())}, torch::kInt64)};
+    std::vector<std::vector<at::Tensor>> lengths(1);
+    for (int r = 0; r < size_; ++r) lengths[0].push_back(torch::zeros({1}, torch::kInt64));
+    impl_->group->allgather(lengths, length)->wait();
+    int64_t longest = 1;
+    for (const auto& l : lengths[0]) longest = std::max(longest, l.item<int64_t>());
+    std::vector<at::Tensor> bytes = {torch::zeros({longest}, torch::kUInt8)};
+    std::memcpy(bytes[0].data_ptr(), mine.data(), mine.size());
+    std::vector<std::vector<at::Tensor>> all(1);
+    for (int r = 0; r < size_; ++r) all[0].push_back(torch::zeros({longest}, torch::kUInt8));
+    impl_->group->allgather(all, bytes)->wait();
+    for (int r = 0; r < size_; ++r) {
+      const auto n = static_cast<size_t>(lengths[0][static_cast<size_t>(r)].item<int64_t>());
+      out[static_cast<size_t>(r)].assign(static_cast<const char*>(all[0][static_cast<size_t>(r)].data_ptr()), n);
+    }
+  });
+  return out;
 }
 
 void DistributedGroup::broadcast(torch::Tensor& t, int root) {

@@ -8,7 +8,7 @@
 
 #include "marl/error.h"
 #include "marl/torch/checkpoint_io.h"
-#include "marl/torch/distributed_group.h"
+#include "marl/collectives.h"
 #include "shape_text.h"
 
 namespace marl {
@@ -140,15 +140,17 @@ void FlatOptimizer::zero_grad() {
 }
 
 void FlatOptimizer::average_gradients() {
-  if (group_ == nullptr || averaged_) return;
-  group_->all_reduce_mean(flat_grad_);
+  if (group_ == nullptr || !group_->distributed() || averaged_) return;
+  const auto n = static_cast<size_t>(flat_grad_.numel());
+  if (flat_grad_.scalar_type() == torch::kFloat64) group_->all_reduce_mean(flat_grad_.data_ptr<double>(), n);
+  else group_->all_reduce_mean(flat_grad_.data_ptr<float>(), n);
   averaged_ = true;
 }
 
 void FlatOptimizer::broadcast_parameters() {
-  if (group_ == nullptr) return;
+  if (group_ == nullptr || !group_->distributed()) return;
   torch::NoGradGuard no_grad;
-  group_->broadcast(flat_params_, 0);
+  group_->broadcast(flat_params_.data_ptr(), static_cast<size_t>(flat_params_.nbytes()), 0);
   for (torch::Tensor& p : params_) p.unsafeGetTensorImpl()->bump_version();
 }
 

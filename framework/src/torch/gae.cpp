@@ -1,7 +1,9 @@
 #include "marl/torch/gae.h"
 
+#include <cmath>
 #include <string>
 
+#include "marl/collectives.h"
 #include "marl/error.h"
 #include "shape_text.h"
 
@@ -63,11 +65,22 @@ GaeResult compute_gae(const GaeInputs& in, const GaeConfig& config) {
   return {advantages.to(torch::kFloat32), returns.to(torch::kFloat32)};
 }
 
-torch::Tensor normalize_advantages(const torch::Tensor& advantages, const torch::Tensor& active) {
+torch::Tensor normalize_advantages(const torch::Tensor& advantages, const torch::Tensor& active, Collectives* workers) {
   torch::NoGradGuard no_grad;
   const torch::Tensor a = advantages.to(torch::kFloat64);
   torch::Tensor selected = a.reshape({-1});
   if (active.defined()) selected = selected.masked_select(active.reshape({-1}).ne(0));
+  if (workers != nullptr && workers->distributed()) {
+    // Two passes over all workers' entries, like the single-process mean/std.
+    double sum_count[2] = {selected.sum().item<double>(), static_cast<double>(selected.numel())};
+    workers->all_reduce_sum(sum_count, 2);
+    if (sum_count[1] == 0) return advantages.clone();
+    const double mean = sum_count[0] / sum_count[1];
+    double squares = (selected - mean).square().sum().item<double>();
+    workers->all_reduce_sum(&squares, 1);
+    const double std = std::sqrt(squares / sum_count[1]);
+    return ((a - mean) / (std + 1e-5)).to(advantages.dtype());
+  }
   if (selected.numel() == 0) return advantages.clone();
   const torch::Tensor mean = selected.mean();
   const torch::Tensor std = selected.std(/*unbiased=*/false);

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "marl/collectives.h"
 #include "marl/error.h"
 
 namespace marl {
@@ -24,10 +25,23 @@ void RunningMeanStdImpl::update(const torch::Tensor& x) {
                         "], got a tensor of " + std::to_string(x.dim()) + " dims");
   }
   const torch::Tensor v = x.detach().to(torch::kFloat64).reshape({-1, config_.size});
-  const double n_batch = static_cast<double>(v.size(0));
-  if (n_batch == 0) return;
-  const torch::Tensor batch_mean = v.mean(0);
-  const torch::Tensor batch_var = v.var(0, /*unbiased=*/false);
+  double n_batch = static_cast<double>(v.size(0));
+  torch::Tensor batch_mean, batch_var;
+  if (workers_ != nullptr && workers_->distributed()) {
+    // Two passes over all workers' samples, like the single-process mean/var.
+    torch::Tensor sums = torch::cat({torch::full({1}, n_batch, v.options()), v.sum(0)}).contiguous();
+    workers_->all_reduce_sum(sums.data_ptr<double>(), static_cast<size_t>(sums.numel()));
+    n_batch = sums[0].item<double>();
+    if (n_batch == 0) return;
+    batch_mean = sums.slice(0, 1) / n_batch;
+    torch::Tensor squares = (v - batch_mean).square().sum(0).contiguous();
+    workers_->all_reduce_sum(squares.data_ptr<double>(), static_cast<size_t>(squares.numel()));
+    batch_var = squares / n_batch;
+  } else {
+    if (n_batch == 0) return;
+    batch_mean = v.mean(0);
+    batch_var = v.var(0, /*unbiased=*/false);
+  }
   const double count = count_.item<double>();
   const double total = count + n_batch;
   const torch::Tensor delta = batch_mean - mean_;

@@ -9,6 +9,7 @@
 #include "marl/rng.h"
 #include "marl/torch/checkpoint_io.h"
 #include "marl/torch/generator.h"
+#include "marl/torch/module_sync.h"
 
 namespace marl {
 
@@ -47,6 +48,29 @@ TeamAlgorithm::TeamAlgorithm(const AlgorithmContext& context, TeamAlgorithmConfi
   }
   last_metrics_.assign(metric_names_.size(), std::numeric_limits<double>::quiet_NaN());
   if (plan_.count(TeamRole::Frozen) > 0) load_frozen_teams();
+  Collectives& workers = context_.workers();
+  if (workers.distributed()) {
+    // Every worker starts from rank 0's networks (their seeds differ).
+    for (Team& team : teams_) {
+      if (team.slot.role != TeamRole::Learn) continue;
+      const auto modules = team.learner->synchronized_modules();
+      if (modules.empty()) {
+        throw ConfigError(config_.algorithm + " cannot train on several workers (team '" + team.slot.name +
+                          "'): it does not support data-parallel runs; run it as one process");
+      }
+      broadcast_modules(workers, modules);
+    }
+  }
+}
+
+uint64_t TeamAlgorithm::parameter_digest() const {
+  std::vector<torch::nn::Module*> all;
+  for (const Team& team : teams_) {
+    if (team.slot.role != TeamRole::Learn) continue;
+    const auto modules = team.learner->synchronized_modules();
+    all.insert(all.end(), modules.begin(), modules.end());
+  }
+  return all.empty() ? 0 : modules_digest(all);
 }
 
 // The frozen teams play the policies they had in another run of this

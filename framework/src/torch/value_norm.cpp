@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "marl/collectives.h"
 #include "marl/error.h"
 
 namespace marl {
@@ -29,11 +30,19 @@ torch::Tensor ValueNormImpl::flat(const torch::Tensor& x) const {
 void ValueNormImpl::update(const torch::Tensor& x) {
   torch::NoGradGuard no_grad;
   const torch::Tensor v = flat(x).to(running_mean_.device());
-  const double weight = config_.per_element_update
-                            ? std::pow(config_.beta, static_cast<double>(v.size(0)))
-                            : config_.beta;
-  running_mean_.mul_(weight).add_(v.mean(0) * (1.0 - weight));
-  running_mean_sq_.mul_(weight).add_((v * v).mean(0) * (1.0 - weight));
+  double samples = static_cast<double>(v.size(0));
+  torch::Tensor mean = v.mean(0), mean_sq = (v * v).mean(0);
+  if (workers_ != nullptr && workers_->distributed()) {
+    // [count, sum, sum of squares] over all workers.
+    torch::Tensor sums = torch::cat({torch::full({1}, samples, v.options()), v.sum(0), (v * v).sum(0)}).contiguous();
+    workers_->all_reduce_sum(sums.data_ptr<double>(), static_cast<size_t>(sums.numel()));
+    samples = sums[0].item<double>();
+    mean = sums.slice(0, 1, 1 + config_.size) / samples;
+    mean_sq = sums.slice(0, 1 + config_.size) / samples;
+  }
+  const double weight = config_.per_element_update ? std::pow(config_.beta, samples) : config_.beta;
+  running_mean_.mul_(weight).add_(mean * (1.0 - weight));
+  running_mean_sq_.mul_(weight).add_(mean_sq * (1.0 - weight));
   debiasing_term_.mul_(weight).add_(1.0 - weight);
 }
 

@@ -30,6 +30,11 @@ class ActionDistribution {
   torch::Tensor sample(torch::Generator& gen) const {
     return std::visit([&](const auto& d) { return d.sample(gen); }, dist_);
   }
+  // Discrete only (MaskedCategorical::sample_inverse_cdf).
+  torch::Tensor sample_inverse_cdf(const torch::Tensor& u) const {
+    TORCH_CHECK(is_discrete(), "sample_inverse_cdf: only discrete action distributions");
+    return std::get<MaskedCategorical>(dist_).sample_inverse_cdf(u);
+  }
   torch::Tensor log_prob(const torch::Tensor& actions) const {
     return std::visit([&](const auto& d) { return d.log_prob(actions); }, dist_);
   }

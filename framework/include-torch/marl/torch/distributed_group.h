@@ -13,6 +13,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "marl/error.h"
 #include "marl/host/worker_placement.h"
@@ -45,6 +46,9 @@ class DistributedGroup {
   // In place, over all workers (contiguous CPU tensors).
   void all_reduce_sum(torch::Tensor& t);
   void all_reduce_mean(torch::Tensor& t);
+  void all_reduce_max(torch::Tensor& t);
+  // Every worker's bytes (any length) in rank order.
+  std::vector<std::string> all_gather(const std::string& mine);
   void broadcast(torch::Tensor& t, int root = 0);
   void barrier();
 

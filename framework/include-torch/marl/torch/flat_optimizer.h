@@ -66,7 +66,7 @@ namespace marl {
 
 class TorchStateWriter;
 class TorchStateReader;
-class DistributedGroup;
+class Collectives;
 
 struct FlatOptimizerConfig {
   enum class Kind { Adam, RMSprop } kind = Kind::Adam;
@@ -95,11 +95,11 @@ class FlatOptimizer {
   // One Adam or RMSprop update of every parameter.
   void step();
 
-  // Data-parallel training (DD-PPO style): with a group, the first of
-  // clip_grad_norm() / step() after zero_grad() averages the flat gradient
+  // Data-parallel training (DD-PPO style): with several workers, the first
+  // of clip_grad_norm() / step() after zero_grad() averages the flat gradient
   // over all workers (one all-reduce), so every worker takes the same step.
-  // The group must outlive the optimizer's use of it.
-  void set_group(DistributedGroup* group) { group_ = group; }
+  // The group must outlive the optimizer's use of it; nullptr: one process.
+  void set_group(Collectives* group) { group_ = group; }
   // Makes every worker's parameters rank 0's (one broadcast of the flat
   // buffer): call once after construction or after loading a checkpoint.
   void broadcast_parameters();
@@ -124,7 +124,7 @@ class FlatOptimizer {
   void check_aliasing(const char* what) const;
   void average_gradients();  // once per zero_grad()
 
-  DistributedGroup* group_ = nullptr;
+  Collectives* group_ = nullptr;
   bool averaged_ = false;
 
   FlatOptimizerConfig config_;

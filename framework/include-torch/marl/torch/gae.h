@@ -29,6 +29,8 @@
 
 namespace marl {
 
+class Collectives;
+
 struct GaeConfig {
   double gamma = 0.99;   // on-policy default
   double lambda = 0.95;  // on-policy gae_lambda
@@ -53,8 +55,10 @@ GaeResult compute_gae(const GaeInputs& inputs, const GaeConfig& config);
 // MAPPO's advantage normalisation: (adv - mean) / (std + 1e-5), mean and
 // population std over the entries whose active mask is nonzero (all entries if
 // active is undefined). Inactive entries are normalised with the same
-// statistics.
+// statistics. With several workers (DD-PPO) the mean and std are over all
+// workers' entries (two small all-reduces), as one process holding every
+// worker's rollout would compute them.
 torch::Tensor normalize_advantages(const torch::Tensor& advantages,
-                                   const torch::Tensor& active = {});
+                                   const torch::Tensor& active = {}, Collectives* workers = nullptr);
 
 }  // namespace marl

@@ -27,6 +27,9 @@ class MaskedCategorical {
   explicit MaskedCategorical(const torch::Tensor& logits, const torch::Tensor& avail = {});
 
   torch::Tensor sample(torch::Generator& gen) const;
+  // With given uniforms u in [0, 1), shaped like the batch (float64): the
+  // inverse CDF, as PpoLearner's fused acting does.
+  torch::Tensor sample_inverse_cdf(const torch::Tensor& u) const;
   torch::Tensor log_prob(const torch::Tensor& actions) const;
   torch::Tensor entropy() const;
   torch::Tensor mode() const;

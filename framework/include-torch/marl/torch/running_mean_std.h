@@ -25,6 +25,8 @@
 
 namespace marl {
 
+class Collectives;
+
 struct RunningMeanStdConfig {
   int64_t size = 1;
   double initial_count = 1e-4;
@@ -37,6 +39,10 @@ class RunningMeanStdImpl : public torch::nn::Module {
   explicit RunningMeanStdImpl(const RunningMeanStdConfig& config = {});
 
   void update(const torch::Tensor& x);
+  // Data-parallel training: update() then takes the batch's mean and
+  // variance over all workers' samples (one all-reduce), so every worker
+  // keeps the same statistics.
+  void set_workers(Collectives* workers) { workers_ = workers; }
   torch::Tensor normalize(const torch::Tensor& x) const;
 
   const torch::Tensor& mean() const { return mean_; }
@@ -45,6 +51,7 @@ class RunningMeanStdImpl : public torch::nn::Module {
 
  private:
   RunningMeanStdConfig config_;
+  Collectives* workers_ = nullptr;
   torch::Tensor mean_;
   torch::Tensor var_;
   torch::Tensor count_;

@@ -52,6 +52,7 @@ class TeamAlgorithm : public Algorithm {
   void begin_evaluation() override;  // restarts the random teams' evaluation generator
   void train(std::vector<double>& metrics) override;
   std::vector<GemmShape> update_gemms() const override;  // the learning teams'
+  uint64_t parameter_digest() const override;           // the learning teams' synchronized modules
   void save(std::ostream& out) const override;
   void load(std::istream& in) override;
 

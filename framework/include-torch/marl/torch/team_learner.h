@@ -14,6 +14,10 @@
 #include "marl/algorithm.h"
 #include "marl/team_plan.h"
 
+namespace torch::nn {
+class Module;
+}
+
 namespace marl {
 
 class TorchStateWriter;
@@ -46,6 +50,14 @@ class TeamLearner {
   virtual void load(TorchStateReader& r, const std::string& prefix) = 0;
   // A frozen team: only what acting needs, from a learning team's save().
   virtual void load_frozen(TorchStateReader& r, const std::string& prefix) = 0;
+
+  // Data-parallel runs (AlgorithmContext::collectives): what every worker
+  // holds alike (networks, target networks, normalizers), made rank 0's at
+  // the start and compared across workers at checkpoints. A learner that
+  // returns nothing cannot train on several workers (the run is refused);
+  // one that returns its modules also averages its gradients (FlatOptimizer
+  // ::set_group) and whole-batch statistics over the workers.
+  virtual std::vector<torch::nn::Module*> synchronized_modules() { return {}; }
 };
 
 }  // namespace marl

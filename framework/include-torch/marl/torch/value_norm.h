@@ -27,6 +27,8 @@
 
 namespace marl {
 
+class Collectives;
+
 struct ValueNormConfig {
   int64_t size = 1;
   double beta = 0.99999;
@@ -40,6 +42,9 @@ class ValueNormImpl : public torch::nn::Module {
   explicit ValueNormImpl(const ValueNormConfig& config = {});
 
   void update(const torch::Tensor& x);
+  // Data-parallel training: update() then takes mean_N over all workers'
+  // samples (one all-reduce), so every worker keeps the same statistics.
+  void set_workers(Collectives* workers) { workers_ = workers; }
   torch::Tensor normalize(const torch::Tensor& x) const;
   torch::Tensor denormalize(const torch::Tensor& x) const;
 
@@ -52,6 +57,7 @@ class ValueNormImpl : public torch::nn::Module {
   torch::Tensor flat(const torch::Tensor& x) const;
 
   ValueNormConfig config_;
+  Collectives* workers_ = nullptr;
   torch::Tensor running_mean_;
   torch::Tensor running_mean_sq_;
   torch::Tensor debiasing_term_;

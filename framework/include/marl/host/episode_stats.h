@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "marl/collectives.h"
 #include "marl/env.h"
 #include "marl/host/vector_env.h"
 
@@ -29,6 +30,10 @@ class EpisodeStats {
   double mean_return() const;               // over all agents
   double team_mean_return(int team) const;  // over the team's agents
   double mean_metric(int index) const;
+
+  // These stats over all workers of a data-parallel run (sums all-reduced):
+  // the same on every worker afterwards.
+  void all_reduce(Collectives& workers);
 
   // The sums so far, bit for bit (a resumed run's next metrics row).
   void save(std::ostream& out) const;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "marl/algorithm.h"
+#include "marl/collectives.h"
 #include "marl/host/vector_env.h"
 
 namespace marl {
@@ -25,6 +26,9 @@ namespace marl {
 struct LoopOptions {
   ActMode mode = ActMode::Explore;
   std::string algorithm_name = "algorithm";  // for error messages
+  // The workers of a data-parallel run (null: one process): they train only
+  // when all are ready (one small all-reduce per step).
+  Collectives* workers = nullptr;
 };
 
 struct LoopHooks {

@@ -26,6 +26,7 @@ struct RunStatus {
   std::string host;
   std::string started;       // of this process (a resumed run: of the resume)
   uint64_t resumed_from = 0;  // env steps of the checkpoint it resumed from (0: not resumed)
+  int world_size = 1;         // workers of a data-parallel run (rank 0 writes this file)
   std::string heartbeat;  // set by write_run_status to the time of writing
 };
 
@@ -41,5 +42,10 @@ void write_run_status(const std::filesystem::path& run_dir, const RunStatus& sta
 std::string read_run_status_field(const std::filesystem::path& run_dir, const std::string& key);
 
 std::string json_escape(const std::string& text);
+
+// For a launcher whose worker died without saying so (killed): a run.json
+// still "running" becomes "failed" with `error`; any other status is kept.
+// Returns whether it changed the file.
+bool mark_run_failed(const std::filesystem::path& run_dir, const std::string& error);
 
 }  // namespace marl

@@ -18,9 +18,11 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "marl/collectives.h"
 #include "marl/host/experiment.h"
 
 namespace marl {
@@ -35,6 +37,13 @@ struct TrainOptions {
   // buffers with [run].checkpoint_replay) the run then writes the same
   // numbers as an uninterrupted one, wall_s and steps_per_s aside.
   bool resume = false;
+  // A data-parallel run's workers (marl/host/worker_group.h); null: one
+  // process. Every worker calls train() with the same experiment; each steps
+  // its own envs (seed streams rank * num_envs ...), env_steps counts all
+  // workers' steps, and only rank 0 touches run_dir: config.toml, run.json
+  // (with the world size), log.txt, metrics.csv (episodes of all workers),
+  // eval.csv and the checkpoint (every worker's state in it).
+  std::shared_ptr<Collectives> workers;
 };
 
 struct TrainSummary {

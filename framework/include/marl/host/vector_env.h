@@ -48,6 +48,10 @@ struct VectorEnvConfig {
   // agent, env index, step) instead of silently corrupting its neighbour's
   // data. Results are the same with or without checking.
   int64_t checked_steps = 0;
+  // Env e's seed stream is the run seed's stream first_env + e: worker r of a
+  // data-parallel run (num_envs each) plays envs r * num_envs ... of the same
+  // layout a single process with all the workers' envs would.
+  int64_t first_env = 0;
 };
 
 class VectorEnv {

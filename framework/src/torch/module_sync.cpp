@@ -1,0 +1,48 @@
+#include "marl/torch/module_sync.h"
+
+namespace marl {
+
+namespace {
+
+std::vector<torch::Tensor> state_tensors(const std::vector<torch::nn::Module*>& modules) {
+  std::vector<torch::Tensor> out;
+  for (torch::nn::Module* m : modules) {
+    for (const auto& p : m->parameters()) out.push_back(p);
+    for (const auto& b : m->buffers()) out.push_back(b);
+  }
+  return out;
+}
+
+}  // namespace
+
+void broadcast_modules(Collectives& workers, const std::vector<torch::nn::Module*>& modules) {
+  if (!workers.distributed()) return;
+  torch::NoGradGuard no_grad;
+  const std::vector<torch::Tensor> tensors = state_tensors(modules);
+  // Bytes, so that float and double tensors travel in one message.
+  std::vector<torch::Tensor> bytes;
+  for (const auto& t : tensors) bytes.push_back(t.contiguous().reshape({-1}).view(torch::kUInt8));
+  torch::Tensor all = bytes.empty() ? torch::zeros({0}, torch::kUInt8) : torch::cat(bytes);
+  workers.broadcast(all.data_ptr(), static_cast<size_t>(all.numel()), 0);
+  int64_t at = 0;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const int64_t n = bytes[i].numel();
+    tensors[i].copy_(all.slice(0, at, at + n).view(tensors[i].scalar_type()).view(tensors[i].sizes()));
+    at += n;
+  }
+}
+
+uint64_t modules_digest(const std::vector<torch::nn::Module*>& modules) {
+  uint64_t h = 14695981039346656037ULL;
+  for (const auto& t : state_tensors(modules)) {
+    const torch::Tensor c = t.detach().contiguous();
+    const auto* p = static_cast<const unsigned char*>(c.data_ptr());
+    for (size_t i = 0, n = c.nbytes(); i < n; ++i) {
+      h ^= p[i];
+      h *= 1099511628211ULL;
+    }
+  }
+  return h;
+}
+
+}  // namespace marl
