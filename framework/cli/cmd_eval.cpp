@@ -46,8 +46,11 @@ int eval(const EvalArgs& args, const GlobalOptions& global) {
   options.env_name = experiment.config.env_plugin;
 
   const EnvSpec spec = experiment.env_factory()()->spec();
+  // Built as in the run (its checkpoint holds state shaped by [run].num_envs:
+  // a rollout in progress); greedy acting plays any number of envs, as the
+  // run's own evaluations do.
   std::shared_ptr<Algorithm> algorithm = experiment.algorithm_plugin->make_algorithm(
-      experiment.algorithm_context(spec, options.num_envs, seed));
+      experiment.algorithm_context(spec, static_cast<int>(experiment.config.run.get_int("num_envs")), seed));
   const CheckpointHeader header =
       load_checkpoint(checkpoint, experiment.config.algorithm_plugin, *algorithm);
 

@@ -122,9 +122,13 @@ int train_and_report(const Experiment& experiment, const TrainOptions& options) 
       summary.episodes, summary.updates,
       returns_text(summary.final_return, summary.final_team_returns, summary.teams));
   if (summary.interrupted) {
+    const int world = options.workers ? options.workers->size() : 1;
     std::cout << "interrupted: " << options.run_dir.string()
               << " holds the metrics and a checkpoint up to that step; continue it with: marl run --resume "
-              << options.run_dir.string() << "\n";
+              << options.run_dir.string()
+              << (world > 1 ? " --nproc " + std::to_string(world) + " (or the same launcher with as many workers)"
+                            : std::string())
+              << "\n";
     return 128 + InterruptGuard::signal_number();
   }
   print_evaluation(experiment, summary);

@@ -81,6 +81,9 @@ class GuardedAlgorithm final : public Algorithm {
   std::vector<GemmShape> update_gemms() const override {
     return guarded([&] { return inner_->update_gemms(); });
   }
+  uint64_t parameter_digest() const override {
+    return guarded([&] { return inner_->parameter_digest(); });
+  }
   void begin_evaluation() override {
     guarded([&] { inner_->begin_evaluation(); });
   }

@@ -12,8 +12,9 @@
 
 namespace marl::testing {
 
-CliResult run_cli(const std::string& args) {
-  const std::string command = std::string(MARL_CLI_PATH) + " " + args + " 2>&1";
+CliResult run_cli(const std::string& args, const std::string& environment) {
+  const std::string command =
+      (environment.empty() ? "" : "env " + environment + " ") + std::string(MARL_CLI_PATH) + " " + args + " 2>&1";
   CliResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return result;

@@ -11,8 +11,9 @@ struct CliResult {
   std::string output;  // stdout and stderr together
 };
 
-// `args` is appended to the marl binary path verbatim (shell syntax).
-CliResult run_cli(const std::string& args);
+// `args` is appended to the marl binary path verbatim (shell syntax);
+// `environment` ("NAME=value ...") is set for marl alone.
+CliResult run_cli(const std::string& args, const std::string& environment = "");
 
 // A new empty folder under the system temp dir, unique to this process.
 std::filesystem::path scratch_dir(const std::string& name);

@@ -8,11 +8,23 @@
 
 #include <algorithm>
 #include <cstring>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace marl {
+
+namespace {
+
+// "2", "0.5": seconds as a person writes them.
+std::string fmt_seconds(double seconds) {
+  std::ostringstream out;
+  out << seconds;
+  return out.str();
+}
+
+}  // namespace
 
 struct DistributedGroup::Impl {
   c10::intrusive_ptr<c10d::Store> store;
@@ -38,7 +50,7 @@ std::unique_ptr<DistributedGroup> DistributedGroup::connect(const WorkerPlacemen
     impl->store = c10::make_intrusive<c10d::TCPStore>(p.master_addr, o);
   } catch (const std::exception& e) {
     throw LaunchError("rank " + std::to_string(p.rank) + " of " + std::to_string(p.world_size) +
-                      ": no rendezvous with all workers at " + where + " within " + std::to_string(seconds) +
+                      ": no rendezvous with all workers at " + where + " within " + fmt_seconds(seconds) +
                       " s (" + (p.rank == 0 ? "could not host it or the others did not arrive" : "master unreachable") +
                       "): " + e.what());
   }
