@@ -16,6 +16,7 @@ TeamAlgorithmConfig ac_teams(const AlgorithmContext& context) {
   config.make_learner = [base](const TeamContext& team) {
     AcConfig c = base;
     set_team_layout(c, team.algorithm->env, team.team);
+    c.workers = &team.algorithm->workers();
     return std::make_unique<AcTeam>(c, team.seed);
   };
   return config;

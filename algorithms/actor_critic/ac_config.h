@@ -52,6 +52,9 @@ struct AcConfig {
   bool bootstrap_truncated = true;
   bool standardise_rewards = false;
   bool frozen = false;
+  // A data-parallel run's workers: each samples its own replay; gradients and
+  // reward standardisation are over all of them.
+  Collectives* workers = nullptr;
 
   bool counterfactual() const { return baseline == "counterfactual"; }
   int64_t critic_state_width() const { return state_size > 0 ? state_size : num_agents * obs_size; }

@@ -40,6 +40,9 @@ AcLearner::AcLearner(const AcConfig& config, AcController& controller, torch::Ge
   }
   actor_opt_ = std::make_unique<FlatOptimizer>(controller_.agent()->parameters(), optimizer_config(config_, config_.lr));
   critic_opt_ = std::make_unique<FlatOptimizer>(critic_->parameters(), optimizer_config(config_, config_.critic_lr));
+  actor_opt_->set_group(config_.workers);
+  critic_opt_->set_group(config_.workers);
+  if (reward_stats_) reward_stats_->set_workers(config_.workers);
 }
 
 AcLearner::Prepared AcLearner::prepare(const EpisodeBatch& b) {

@@ -43,6 +43,12 @@ class AcLearner {
   torch::Tensor critic_targets(const EpisodeBatch& batch);
   AcCritic& critic() { return critic_; }
   int64_t updates() const { return updates_; }
+  // Actor, critic, target critic and reward statistics: what all workers hold alike.
+  std::vector<torch::nn::Module*> modules() {
+    std::vector<torch::nn::Module*> m = {controller_.agent().get(), critic_.get(), target_critic_.get()};
+    if (reward_stats_) m.push_back(reward_stats_.get());
+    return m;
+  }
 
   void save(TorchStateWriter& w, const std::string& prefix) const;
   void load(TorchStateReader& r, const std::string& prefix);

@@ -32,6 +32,7 @@ class AcTeam : public TeamLearner {
   void save(TorchStateWriter& w, const std::string& prefix) const override;
   void load(TorchStateReader& r, const std::string& prefix) override;
   void load_frozen(TorchStateReader& r, const std::string& prefix) override;
+  std::vector<torch::nn::Module*> synchronized_modules() override { return learner_.modules(); }
 
   AcController& controller() { return controller_; }
   AcLearner& learner() { return learner_; }

@@ -23,6 +23,7 @@ TeamAlgorithmConfig maddpg_teams(const AlgorithmContext& context) {
   config.make_learner = [base](const TeamContext& team) {
     MaddpgConfig c = base;
     set_team_layout(c, team.algorithm->env, team.team);
+    c.workers = &team.algorithm->workers();
     return std::make_unique<MaddpgTeam>(c, team.seed);
   };
   return config;

@@ -60,6 +60,9 @@ struct MaddpgConfig {
   bool fused_networks = true;  // FusedRnnAgent for a recurrent, shared actor
   // A frozen team plays its actor greedily in every mode and never trains.
   bool frozen = false;
+  // A data-parallel run's workers: each samples its own replay; gradients and
+  // reward standardisation are over all of them.
+  Collectives* workers = nullptr;
 
   // The critic's per-agent input width: state part + joint actions (+ agent id).
   int64_t critic_state_width() const { return state_size > 0 ? state_size : num_agents * obs_size; }

@@ -44,6 +44,9 @@ MaddpgLearner::MaddpgLearner(const MaddpgConfig& config, MaddpgActor& actor, con
   }
   actor_opt_ = std::make_unique<FlatOptimizer>(actor_->parameters(), adam(config_.lr, config_.optim_eps));
   critic_opt_ = std::make_unique<FlatOptimizer>(critic_->parameters(), adam(config_.critic_lr, config_.optim_eps));
+  actor_opt_->set_group(config_.workers);
+  critic_opt_->set_group(config_.workers);
+  if (reward_stats_) reward_stats_->set_workers(config_.workers);
   if (config_.fused_networks && actor_->shared_rnn() != nullptr) {
     fused_actor_ = std::make_unique<FusedRnnAgent>(*actor_->shared_rnn());
     fused_target_ = std::make_unique<FusedRnnAgent>(*target_actor_->shared_rnn());

@@ -66,6 +66,12 @@ class MaddpgLearner {
   MaddpgActor& target_actor() { return target_actor_; }
   MaddpgCritic& target_critic() { return target_critic_; }
   int64_t updates() const { return updates_; }
+  // Actor, critic, targets and reward statistics: what all workers hold alike.
+  std::vector<torch::nn::Module*> modules() {
+    std::vector<torch::nn::Module*> m = {actor_.get(), target_actor_.get(), critic_.get(), target_critic_.get()};
+    if (reward_stats_) m.push_back(reward_stats_.get());
+    return m;
+  }
 
   void save(TorchStateWriter& w, const std::string& prefix) const;
   void load(TorchStateReader& r, const std::string& prefix);

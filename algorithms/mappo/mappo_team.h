@@ -29,6 +29,7 @@ class MappoTeam : public TeamLearner {
   void act(const Batch& batch, ActionBatch& actions, ActMode mode) override;
   void observe(const Transition& transition) override;
   bool ready_to_train() const override { return learner_->storage().full(); }
+  bool ready_in_lockstep() const override { return true; }  // every rollout_length steps
   void train(double* metrics) override;
   std::vector<GemmShape> update_gemms() const override { return learner_->update_gemms(); }
   void save(TorchStateWriter& w, const std::string& prefix) const override;

@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "gemm_roofline.h"
+#include "local_workers.h"
 #include "marl/error.h"
 #include "marl/host/experiment.h"
 #include "marl/host/experiment_config.h"
@@ -20,6 +21,8 @@
 #include "marl/host/thread_pool.h"
 #include "marl/host/trainer.h"
 #include "marl/host/vector_env.h"
+#include "marl/host/worker_group.h"
+#include "marl/host/worker_placement.h"
 
 namespace marl::cli {
 
@@ -38,6 +41,7 @@ struct TrainBenchArgs {
   std::vector<std::string> sets;
   int64_t env_steps = 200000;
   int64_t seed = 1;
+  int nproc = 1;  // data-parallel workers (marl run --nproc)
 };
 
 struct BenchResult {
@@ -152,7 +156,16 @@ int bench_train(const TrainBenchArgs& args, const GlobalOptions& global) {
   overrides.push_back("run.seeds=[]");
   const PluginRegistry registry = global.registry();
   const Experiment experiment = Experiment::load(args.file, overrides, registry);
+  const WorkerPlacement placement = placement_from_environment();
+  if (args.nproc < 1) throw Error("--nproc must be at least 1");
+  if (args.nproc > 1 && !placement.distributed()) {
+    LocalWorkers workers;
+    workers.args = own_arguments();
+    workers.nproc = args.nproc;
+    return run_local_workers(workers);
+  }
   TrainOptions options;
+  if (placement.distributed()) options.workers = connect_workers(placement);
   options.seed = static_cast<uint64_t>(args.seed);
   options.run_dir = std::filesystem::temp_directory_path() /
                     ("marl-bench-" + experiment.name + "-" + std::to_string(::getpid()));
@@ -164,7 +177,17 @@ int bench_train(const TrainBenchArgs& args, const GlobalOptions& global) {
     std::filesystem::remove_all(options.run_dir);
     throw;
   }
+  if (!placement.is_main()) return 0;  // rank 0 reports for all
   std::filesystem::remove_all(options.run_dir);
+  if (placement.distributed()) {
+    const CollectiveStats c = options.workers->stats();
+    std::printf("%d workers x %lld envs (rank 0's collectives: %llu calls, %.2f MB sent, %.2f s = %.0f%% of the wall "
+                "time, %.2f ms per update)\n",
+                placement.world_size, static_cast<long long>(experiment.config.run.get_int("num_envs")),
+                static_cast<unsigned long long>(c.calls), c.bytes / 1e6, c.seconds,
+                summary.wall_seconds > 0 ? 100.0 * c.seconds / summary.wall_seconds : 0.0,
+                summary.updates > 0 ? 1e3 * c.seconds / static_cast<double>(summary.updates) : 0.0);
+  }
   std::printf("%s: %llu env steps, %llu updates in %.1f s: %.0f env steps/s, %.1f updates/s\n",
               args.file.c_str(), static_cast<unsigned long long>(summary.env_steps),
               static_cast<unsigned long long>(summary.updates), summary.wall_seconds,
@@ -194,6 +217,8 @@ void add_bench_command(CLI::App& app, const GlobalOptions& global, Command& sele
   trainer->add_option("--set", targs->sets, "override a key, e.g. --set run.num_envs=8")->type_name("KEY=VALUE");
   trainer->add_option("--env-steps", targs->env_steps, "budget (default 200000)");
   trainer->add_option("--seed", targs->seed, "seed (default 1)");
+  trainer->add_option("--nproc", targs->nproc,
+                      "data-parallel workers on this machine, [run].num_envs each (as marl run --nproc)");
   trainer->callback([targs, &global, &selected] {
     selected = [targs, &global] { return bench_train(*targs, global); };
   });

@@ -317,16 +317,7 @@ int launch_local_workers(const RunArgs& args, const GlobalOptions& global) {
   workers.nproc = args.nproc;
   workers.run_dir = dir;
   workers.timeout = dist_timeout(args);
-  // This process's own arguments, as the kernel keeps them.
-  std::ifstream cmdline("/proc/self/cmdline", std::ios::binary);
-  std::string all((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
-  std::vector<std::string> argv;
-  for (size_t at = 0; at < all.size();) {
-    const size_t end = all.find('\0', at);
-    argv.push_back(all.substr(at, end - at));
-    at = end == std::string::npos ? all.size() : end + 1;
-  }
-  workers.args.assign(argv.begin() + 1, argv.end());
+  workers.args = own_arguments();
   if (args.resume.empty() && args.out.empty()) workers.args.insert(workers.args.end(), {"--out", dir.string()});
   std::cout << "data-parallel run of '" << experiment.name << "' on " << args.nproc << " workers of "
             << experiment.config.run.get_int("num_envs") << " envs each -> " << dir.string() << "\n"

@@ -12,6 +12,8 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <thread>
@@ -102,6 +104,19 @@ std::string describe(int status) {
 
 }  // namespace
 
+std::vector<std::string> own_arguments() {
+  std::ifstream cmdline("/proc/self/cmdline", std::ios::binary);
+  const std::string all((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  std::vector<std::string> argv;
+  for (size_t at = 0; at < all.size();) {
+    const size_t end = all.find('\0', at);
+    argv.push_back(all.substr(at, end == std::string::npos ? std::string::npos : end - at));
+    at = end == std::string::npos ? all.size() : end + 1;
+  }
+  if (!argv.empty()) argv.erase(argv.begin());
+  return argv;
+}
+
 int run_local_workers(const LocalWorkers& w) {
   const int port = free_port();
   // Ctrl-C reaches every worker from the terminal (each stops gracefully at
@@ -160,7 +175,7 @@ int run_local_workers(const LocalWorkers& w) {
   sigaction(SIGTERM, &old_term, nullptr);
   if (!first_failure.empty()) {
     try {
-      if (mark_run_failed(w.run_dir, first_failure)) {
+      if (!w.run_dir.empty() && mark_run_failed(w.run_dir, first_failure)) {
         std::fprintf(stderr, "marl: %s marked failed in run.json\n", w.run_dir.string().c_str());
       }
     } catch (const std::exception& e) {

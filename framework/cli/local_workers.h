@@ -30,4 +30,8 @@ inline constexpr const char* kLocalWorkerVariable = "MARL_LOCAL_WORKER";
 
 int run_local_workers(const LocalWorkers& workers);
 
+// This process's command-line arguments after the program name, as the
+// kernel keeps them (/proc/self/cmdline): what the workers are started with.
+std::vector<std::string> own_arguments();
+
 }  // namespace marl::cli

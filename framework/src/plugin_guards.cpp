@@ -81,6 +81,9 @@ class GuardedAlgorithm final : public Algorithm {
   std::vector<GemmShape> update_gemms() const override {
     return guarded([&] { return inner_->update_gemms(); });
   }
+  bool ready_in_lockstep() const override {
+    return guarded([&] { return inner_->ready_in_lockstep(); });
+  }
   uint64_t parameter_digest() const override {
     return guarded([&] { return inner_->parameter_digest(); });
   }

@@ -13,9 +13,10 @@ LoopCounts run_steps(VectorEnv& envs, Algorithm& algorithm, const LoopOptions& o
   // Workers of a data-parallel run update together (their updates meet in
   // collectives): an update happens when every worker is ready. Readiness
   // can differ, e.g. an off-policy learner due every N finished episodes.
+  const bool lockstep = algorithm.ready_in_lockstep();
   auto all_ready = [&] {
     const bool ready = algorithm.ready_to_train();
-    if (options.workers == nullptr || !options.workers->distributed()) return ready;
+    if (options.workers == nullptr || !options.workers->distributed() || lockstep) return ready;
     double not_ready = ready ? 0.0 : 1.0;
     options.workers->all_reduce_max(&not_ready, 1);
     return not_ready == 0.0;

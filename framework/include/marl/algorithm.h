@@ -79,6 +79,11 @@ class Algorithm {
   virtual void observe(const Transition& transition) = 0;
 
   virtual bool ready_to_train() const = 0;
+  // True when ready_to_train() follows from the number of act/observe calls
+  // alone (a fixed-length on-policy rollout): the workers of a data-parallel
+  // run, stepping in lockstep, then agree without asking each other every
+  // step. Otherwise (e.g. due every N finished episodes) they all-reduce it.
+  virtual bool ready_in_lockstep() const { return false; }
 
   // Called by the evaluator before each greedy evaluation. Whatever Greedy
   // acting draws (e.g. a random opponent's generator) restarts here, so every

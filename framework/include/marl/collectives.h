@@ -29,6 +29,13 @@ class CollectiveError : public Error {
   using Error::Error;
 };
 
+// What a worker's collectives cost so far (marl bench train, docs/distributed.md).
+struct CollectiveStats {
+  uint64_t calls = 0;
+  uint64_t bytes = 0;    // this worker's payload (a gather counts what it sent)
+  double seconds = 0.0;  // wall time inside the calls, waiting for the others included
+};
+
 class Collectives {
  public:
   virtual ~Collectives() = default;
@@ -47,6 +54,7 @@ class Collectives {
   // Every worker's `mine` (any length) to every worker, in rank order.
   virtual std::vector<std::string> all_gather(const std::string& mine) = 0;
   virtual void barrier() = 0;
+  virtual CollectiveStats stats() const { return {}; }
 
   void all_reduce_mean(float* data, size_t n);
   void all_reduce_mean(double* data, size_t n);

@@ -57,6 +57,7 @@ std::unique_ptr<DistributedGroup> DistributedGroup::connect(const WorkerPlacemen
   try {
     auto options = c10d::ProcessGroupGloo::Options::create();
     options->timeout = c.timeout;
+    options->threads = 1;
     // This host's address as the others reach it: the master's own name on
     // rank 0 and on loopback runs, else the host name.
     const bool loopback = p.master_addr == "127.0.0.1" || p.master_addr == "localhost";

@@ -2,6 +2,7 @@
 // (DistributedGroup) behind the core's LibTorch-free interface. The runner
 // loads this from libmarl_torch through marl_connect_gloo_collectives
 // (marl/host/worker_group.h) only when the launcher asked for several workers.
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,37 +28,44 @@ class GlooCollectives final : public Collectives {
   void broadcast(void* data, size_t bytes, int root) override {
     if (bytes == 0) return;
     torch::Tensor t = torch::from_blob(data, {static_cast<int64_t>(bytes)}, torch::kUInt8);
-    guarded([&] { group_->broadcast(t, root); });
+    guarded(bytes, [&] { group_->broadcast(t, root); });
   }
 
   std::vector<std::string> all_gather(const std::string& mine) override {
     std::vector<std::string> out;
-    guarded([&] { out = group_->all_gather(mine); });
+    guarded(mine.size(), [&] { out = group_->all_gather(mine); });
     return out;
   }
 
   void barrier() override {
-    guarded([&] { group_->barrier(); });
+    guarded(0, [&] { group_->barrier(); });
   }
+
+  CollectiveStats stats() const override { return stats_; }
 
  private:
   void reduce(void* data, size_t n, torch::ScalarType type, bool max) {
     if (n == 0) return;
     torch::Tensor t = torch::from_blob(data, {static_cast<int64_t>(n)}, type);
-    guarded([&] { max ? group_->all_reduce_max(t) : group_->all_reduce_sum(t); });
+    guarded(n * torch::elementSize(type), [&] { max ? group_->all_reduce_max(t) : group_->all_reduce_sum(t); });
   }
 
-  // The core knows CollectiveError, not DistributedError.
+  // Timed and counted; the core knows CollectiveError, not DistributedError.
   template <class F>
-  void guarded(F&& op) {
+  void guarded(size_t bytes, F&& op) {
+    const auto start = std::chrono::steady_clock::now();
     try {
       op();
     } catch (const DistributedError& e) {
       throw CollectiveError(e.what());
     }
+    ++stats_.calls;
+    stats_.bytes += bytes;
+    stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
   std::unique_ptr<DistributedGroup> group_;
+  CollectiveStats stats_;
 };
 
 }  // namespace

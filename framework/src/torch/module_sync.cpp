@@ -1,5 +1,7 @@
 #include "marl/torch/module_sync.h"
 
+#include <cstring>
+
 namespace marl {
 
 namespace {
@@ -27,7 +29,10 @@ void broadcast_modules(Collectives& workers, const std::vector<torch::nn::Module
   int64_t at = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     const int64_t n = bytes[i].numel();
-    tensors[i].copy_(all.slice(0, at, at + n).view(tensors[i].scalar_type()).view(tensors[i].sizes()));
+    // Through memcpy: a float64 tensor may start at any byte of the message.
+    torch::Tensor received = torch::empty_like(tensors[i], torch::MemoryFormat::Contiguous);
+    std::memcpy(received.data_ptr(), all.data_ptr<uint8_t>() + at, static_cast<size_t>(n));
+    tensors[i].copy_(received);
     at += n;
   }
 }

@@ -144,6 +144,12 @@ bool TeamAlgorithm::ready_to_train() const {
   });
 }
 
+bool TeamAlgorithm::ready_in_lockstep() const {
+  return std::all_of(teams_.begin(), teams_.end(), [](const Team& t) {
+    return t.slot.role != TeamRole::Learn || t.learner->ready_in_lockstep();
+  });
+}
+
 void TeamAlgorithm::train(std::vector<double>& metrics) {
   // A team with no update due reports its last values again.
   for (Team& team : teams_) {

@@ -49,6 +49,7 @@ class TeamAlgorithm : public Algorithm {
   void act(const Batch& obs, ActionBatch& actions, ActMode mode) override;
   void observe(const Transition& transition) override;
   bool ready_to_train() const override;
+  bool ready_in_lockstep() const override;  // every learning team's learner is
   void begin_evaluation() override;  // restarts the random teams' evaluation generator
   void train(std::vector<double>& metrics) override;
   std::vector<GemmShape> update_gemms() const override;  // the learning teams'

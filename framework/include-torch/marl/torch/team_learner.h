@@ -41,6 +41,8 @@ class TeamLearner {
   // Learning teams only.
   virtual void observe(const Transition& transition) = 0;
   virtual bool ready_to_train() const = 0;
+  // Algorithm::ready_in_lockstep for this learner.
+  virtual bool ready_in_lockstep() const { return false; }
   virtual void train(double* metrics) = 0;  // metric_names().size() values
   // The matrix multiplications of one train() (Algorithm::update_gemms).
   virtual std::vector<GemmShape> update_gemms() const { return {}; }
