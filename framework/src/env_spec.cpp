@@ -80,6 +80,23 @@ void EnvSpec::validate(const std::string& env_name) const {
   };
   if (agents.empty()) fail("it has no agents");
   if (teams.empty()) fail("it has no teams");
+  int64_t end_of_last = 0;
+  for (const ObsSegment& s : obs_layout) {
+    const std::string what = "observation segment '" + s.name + "'";
+    if (s.count < 0 || s.features <= 0) fail(what + " needs count >= 0 and features > 0");
+    if (s.mask_feature < -1 || s.mask_feature >= s.features) {
+      fail(what + " has mask_feature " + std::to_string(s.mask_feature) + " outside its " +
+           std::to_string(s.features) + " features");
+    }
+    if (s.offset < end_of_last) fail(what + " starts at " + std::to_string(s.offset) + ", inside the segment before it");
+    end_of_last = s.offset + s.size();
+    for (const AgentSpec& agent : agents) {
+      if (end_of_last > agent.obs_size()) {
+        fail(what + " ends at " + std::to_string(end_of_last) + ", past agent '" + agent.name + "''s " +
+             std::to_string(agent.obs_size()) + " observation values");
+      }
+    }
+  }
   for (int i = 0; i < num_agents(); ++i) {
     const AgentSpec& agent = agents[i];
     const std::string who = "agent " + std::to_string(i) + " ('" + agent.name + "')";

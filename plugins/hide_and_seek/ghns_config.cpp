@@ -54,6 +54,9 @@ ParamSpecList hide_and_seek_params() {
       P::integer("view_radius", 5, "observation window radius V: window (2V+1)^2 cells")
           .range(0, 32),
       P::boolean("rotate_window", true, "observation window rotated so the agent looks up"),
+      P::choice("obs_mode", "window", {"window", "entities"},
+                "agent observation: the channel window around the agent, or entities (self, the walls' "
+                "window, every other agent, box and ramp with a visibility mask; docs/hide-and-seek.md)"),
       P::choice("rew_type", "joint_zero_sum", {"joint_zero_sum", "selfish", "joint_mean"},
                 "team reward: hiders +1 iff no hider seen (zero sum), per agent, or team mean"),
       P::real("reward_scale", 1.0, "multiplies every reward"),
@@ -128,6 +131,7 @@ GhnsConfig config_from_params(const Params& params) {
   c.agents_block_los = params.get_bool("agents_block_los");
   c.view_radius = get_int(params, "view_radius");
   c.rotate_window = params.get_bool("rotate_window");
+  c.obs_mode = params.get_string("obs_mode") == "entities" ? ObsMode::Entities : ObsMode::Window;
   const std::string& rew = params.get_string("rew_type");
   if (rew == "joint_zero_sum") c.rew_type = RewardType::JointZeroSum;
   else if (rew == "selfish") c.rew_type = RewardType::Selfish;

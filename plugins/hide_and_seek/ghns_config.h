@@ -10,6 +10,7 @@ namespace marl::hide_and_seek {
 
 enum class Scenario { Quadrant, RandomRooms, Empty };
 enum class RewardType { JointZeroSum, Selfish, JointMean };
+enum class ObsMode { Window, Entities };
 
 // Inclusive rectangle of cells.
 struct CellRect {
@@ -46,6 +47,7 @@ struct GhnsConfig {
   bool agents_block_los = false;
   int view_radius = 5;
   bool rotate_window = true;
+  ObsMode obs_mode = ObsMode::Window;
   RewardType rew_type = RewardType::JointZeroSum;
   double reward_scale = 1.0;
   bool has_restrict_rect = false;

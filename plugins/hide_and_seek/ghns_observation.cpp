@@ -157,18 +157,22 @@ void ObservationWriter::write_agent(const Game& game, int agent, float* out) {
     for (int idx = 0; idx < n; ++idx) channel[idx] = static_cast<float>((shown[idx] >> k) & 1u);
   }
 
-  float* self = out + kWindowChannels * n;
+  write_self_features(config_, s, agent, out + kWindowChannels * n);
+}
+
+void write_self_features(const GhnsConfig& config, const GameState& s, int agent, float* self) {
+  const AgentState& me = s.agents[static_cast<size_t>(agent)];
   const int t = s.t;
   std::memset(self, 0, kSelfFeatures * sizeof(float));
   self[0] = ratio(me.x, s.width - 1);
   self[1] = ratio(me.y, s.height - 1);
   self[1 + me.facing] = 1.0f;
   self[6] = me.team == kHiders ? 1.0f : 0.0f;
-  self[7] = prep_obs(t);
-  self[8] = t < config_.prep_steps ? 1.0f : 0.0f;
+  self[7] = config.prep_steps <= 0 ? 1.0f : std::min(1.0f, ratio(t, config.prep_steps));
+  self[8] = t < config.prep_steps ? 1.0f : 0.0f;
   self[9] = me.grab >= 0 ? 1.0f : 0.0f;
   self[10] = me.elevated ? 1.0f : 0.0f;
-  self[11] = ratio(t, config_.horizon);
+  self[11] = ratio(t, config.horizon);
 }
 
 void ObservationWriter::write_state(const Game& game, float* out) const {

@@ -32,6 +32,9 @@ constexpr int kSelfFeatures = 12;
 constexpr int kStatePlanes = 11;
 constexpr int kStateAgentFeatures = 10;
 
+// The 12 self features above (both observation modes).
+void write_self_features(const GhnsConfig& config, const GameState& state, int agent, float* out);
+
 class ObservationWriter {
  public:
   explicit ObservationWriter(const GhnsConfig& config);

@@ -7,14 +7,16 @@ namespace marl::hide_and_seek {
 
 HideAndSeekEnv::HideAndSeekEnv(const Params& params) : HideAndSeekEnv(config_from_params(params)) {}
 
-HideAndSeekEnv::HideAndSeekEnv(const GhnsConfig& config) : game_(config), writer_(config), metrics_(config) {
+HideAndSeekEnv::HideAndSeekEnv(const GhnsConfig& config)
+    : game_(config), writer_(config), entity_writer_(config), metrics_(config) {
+  const bool entities = config.obs_mode == ObsMode::Entities;
   spec_.teams = {"hiders", "seekers"};
   for (int i = 0; i < config.n_agents(); ++i) {
     AgentSpec agent;
     const bool hider = i < config.n_hiders;
     agent.name = hider ? "hider_" + std::to_string(i) : "seeker_" + std::to_string(i - config.n_hiders);
     agent.team = hider ? 0 : 1;
-    agent.obs_shape = {writer_.obs_size()};
+    agent.obs_shape = {entities ? entity_writer_.obs_size() : writer_.obs_size()};
     agent.action = ActionSpace::discrete(kNumActions);
     spec_.agents.push_back(agent);
   }
@@ -22,6 +24,7 @@ HideAndSeekEnv::HideAndSeekEnv(const GhnsConfig& config) : game_(config), writer
   spec_.has_avail_actions = false;
   spec_.episode_limit = config.horizon;
   spec_.episode_metrics = metrics_.names();
+  if (entities) spec_.obs_layout = entity_writer_.layout();
   spec_.validate("hide_and_seek");
   actions_.assign(static_cast<size_t>(config.n_agents()), 0);
 }
@@ -53,7 +56,11 @@ StepStatus HideAndSeekEnv::step(const ActionInput& actions, const StepOutput& ou
 
 void HideAndSeekEnv::write_outputs(const StepOutput& out) {
   writer_.prepare(game_);
-  for (int i = 0; i < spec_.num_agents(); ++i) writer_.write_agent(game_, i, out.agent_obs(i));
+  const bool entities = game_.config().obs_mode == ObsMode::Entities;
+  for (int i = 0; i < spec_.num_agents(); ++i) {
+    if (entities) entity_writer_.write_agent(game_, i, out.agent_obs(i));
+    else writer_.write_agent(game_, i, out.agent_obs(i));
+  }
   if (out.state != nullptr) writer_.write_state(game_, out.state);
 }
 

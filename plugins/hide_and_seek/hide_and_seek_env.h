@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ghns_config.h"
+#include "ghns_entities.h"
 #include "ghns_game.h"
 #include "ghns_metrics.h"
 #include "ghns_observation.h"
@@ -40,7 +41,8 @@ class HideAndSeekEnv : public Environment {
   void write_outputs(const StepOutput& out);
 
   Game game_;
-  ObservationWriter writer_;
+  ObservationWriter writer_;                  // window observations and the global state
+  EntityObservationWriter entity_writer_;     // obs_mode = "entities"
   EpisodeMetrics metrics_;
   EnvSpec spec_;
   std::vector<int> actions_;

@@ -66,6 +66,23 @@ struct AgentSpec {
   int64_t obs_size() const;
 };
 
+// A part of every agent's observation vector made of entities (issue 18:
+// entity-centric policies): `count` entities of `features` floats each,
+// starting at `offset`. With mask_feature >= 0, that feature is 1 when the
+// agent perceives the entity and 0 when not (unseen or absent), and then the
+// entity's other features are 0 too, so a policy learns nothing from an
+// entity it does not see, whatever its encoder. An encoder (mappo's
+// "attention") embeds each entity and masks the unseen ones out.
+struct ObsSegment {
+  std::string name;        // "self", "agents", "objects", ...
+  int64_t offset = 0;      // into the agent's observation
+  int64_t count = 1;       // entities
+  int64_t features = 0;    // floats per entity
+  int64_t mask_feature = -1;
+
+  int64_t size() const { return count * features; }
+};
+
 struct EnvSpec {
   std::vector<std::string> teams = {"team"};  // team names, index = team id
   std::vector<AgentSpec> agents;
@@ -77,6 +94,10 @@ struct EnvSpec {
   bool has_active_masks = false;
   int episode_limit = 0;             // max steps per episode (0 = unbounded)
   std::vector<std::string> episode_metrics;  // names of episode_metrics() values
+  // Optional: how every agent's observation is made of entities (ObsSegment);
+  // empty: a flat vector. Segments lie inside every agent's observation and
+  // do not overlap.
+  std::vector<ObsSegment> obs_layout;
 
   int num_agents() const { return static_cast<int>(agents.size()); }
   int num_teams() const { return static_cast<int>(teams.size()); }

@@ -94,7 +94,7 @@ TEST_CASE("hide_and_seek: every documented key (§3) is a parameter", "[hide_and
                         "hiders_in_room", "max_rooms", "random_room_number", "min_room_size", "outside_walls",
                         "hiders_together_radius", "seekers_together_radius", "push_boxes", "lock_ramps",
                         "grab_needs_vision", "lock_needs_vision", "vision_range", "cone", "agents_block_los",
-                        "view_radius", "rotate_window", "rew_type", "reward_scale", "restrict_rect",
+                        "view_radius", "rotate_window", "obs_mode", "rew_type", "reward_scale", "restrict_rect",
                         "restrict_penalty", "penalize_objects_out"};
   for (const char* key : keys) {
     INFO(key);
