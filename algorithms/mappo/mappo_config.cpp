@@ -52,6 +52,12 @@ ParamSpecList mappo_params() {
                          "parameters (false: LibTorch autograd; same maths up to float rounding)"),
       ParamSpec::boolean("use_proper_time_limits", false,
                          "bootstrap truncated episodes from their final observation"),
+      ParamSpec::choice("encoder", "mlp", {"mlp", "attention"},
+                        "the actor's observation encoder: none (the MLP reads the observation), or masked "
+                        "residual self-attention over the env's entities with masked pooling (Baker et al. 2019; "
+                        "needs an entity observation, e.g. hide_and_seek's obs_mode = \"entities\")"),
+      ParamSpec::integer("attention_heads", 4, "heads of the attention encoder (hidden_size must be a multiple)")
+          .range(1, 64),
       ParamSpec::boolean("per_env_action_streams", false,
                          "exploration draws indexed by (step, run-wide env index, agent) instead of one generator "
                          "stream: N data-parallel workers x E envs then act exactly as one process with N*E envs "
@@ -100,6 +106,8 @@ MappoConfig mappo_config_from(const Params& p) {
   c.fused_networks = p.get_bool("fused_networks");
   c.use_proper_time_limits = p.get_bool("use_proper_time_limits");
   c.per_env_action_streams = p.get_bool("per_env_action_streams");
+  c.encoder = p.get_string("encoder") == "attention" ? MappoConfig::Encoder::Attention : MappoConfig::Encoder::Mlp;
+  c.attention_heads = p.get_int("attention_heads");
   return c;
 }
 

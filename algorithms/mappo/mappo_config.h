@@ -60,6 +60,12 @@ struct MappoConfig {
   // split, so a data-parallel run of N workers x E envs reproduces one
   // process with N * E envs (up to float summation order). Discrete actions.
   bool per_env_action_streams = false;
+  // The actor's observation encoder before its MLP: none ("mlp"), or
+  // EntityEncoder's masked self-attention over the env's entities
+  // ("attention"; needs EnvSpec::obs_layout, e.g. hide_and_seek's
+  // obs_mode = "entities").
+  enum class Encoder { Mlp, Attention } encoder = Encoder::Mlp;
+  int64_t attention_heads = 4;
 };
 
 // Includes team_plan_params("mappo") (learning_teams, opponent_checkpoint).

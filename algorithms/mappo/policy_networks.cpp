@@ -1,5 +1,6 @@
 #include "policy_networks.h"
 
+#include "marl/error.h"
 #include "marl/torch/layer_init.h"
 
 namespace marl::mappo {
@@ -40,7 +41,22 @@ NetOutput features(Mlp& base, GruBlock& rnn, const torch::Tensor& x, const torch
 }  // namespace
 
 ActorNetImpl::ActorNetImpl(const MappoConfig& config, int64_t input, const ActionSpace& action,
-                           torch::Generator& gen) {
+                           torch::Generator& gen, const std::vector<ObsSegment>& layout) {
+  if (config.encoder == MappoConfig::Encoder::Attention) {
+    if (layout.empty()) {
+      throw ConfigError("mappo: encoder = \"attention\" needs an env whose observation is made of entities "
+                        "(EnvSpec::obs_layout), e.g. hide_and_seek with obs_mode = \"entities\"; this env's is a "
+                        "flat vector (use encoder = \"mlp\")");
+    }
+    EntityEncoderConfig e;
+    e.layout = layout;
+    e.input_size = input;
+    e.embed_size = config.hidden_size;
+    e.heads = config.attention_heads;
+    e.output_size = config.hidden_size;
+    encoder_ = register_module("encoder", EntityEncoder(e, gen));
+    input = config.hidden_size;
+  }
   base_ = register_module("base", Mlp(base_config(config, input), gen));
   if (config.use_recurrent_policy) rnn_ = register_module("rnn", GruBlock(rnn_config(config), gen));
   PolicyHeadConfig head;
@@ -52,7 +68,7 @@ ActorNetImpl::ActorNetImpl(const MappoConfig& config, int64_t input, const Actio
 
 NetOutput ActorNetImpl::forward(const torch::Tensor& x, const torch::Tensor& avail,
                                 const torch::Tensor& hidden, const torch::Tensor& masks) {
-  NetOutput f = features(base_, rnn_, x, hidden, masks);
+  NetOutput f = features(base_, rnn_, encoder_ ? encoder_->forward(x) : x, hidden, masks);
   const ActionDistribution dist = head_->forward(f.out, avail);
   if (const auto* cat = dist.categorical()) return {cat->logits(), f.hidden};
   const auto* g = dist.gaussian();

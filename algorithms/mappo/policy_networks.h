@@ -24,6 +24,7 @@
 #include "mappo_config.h"
 #include "marl/env.h"
 #include "marl/torch/action_distribution.h"
+#include "marl/torch/entity_encoder.h"
 #include "marl/torch/gru_block.h"
 #include "marl/torch/mlp.h"
 #include "marl/torch/policy_head.h"
@@ -37,17 +38,19 @@ struct NetOutput {
 
 class ActorNetImpl : public torch::nn::Module {
  public:
-  ActorNetImpl(const MappoConfig& config, int64_t input, const ActionSpace& action,
-               torch::Generator& gen);
+  // `layout`: the env's EnvSpec::obs_layout, read by the attention encoder.
+  ActorNetImpl(const MappoConfig& config, int64_t input, const ActionSpace& action, torch::Generator& gen,
+               const std::vector<ObsSegment>& layout = {});
   NetOutput forward(const torch::Tensor& x, const torch::Tensor& avail,
                     const torch::Tensor& hidden, const torch::Tensor& masks);
 
-  // For FusedMlp (feed-forward networks only).
+  // For FusedMlp (feed-forward networks without an encoder only).
   bool recurrent() const { return !rnn_.is_empty(); }
   const MlpImpl& base() const { return *base_; }
   torch::nn::LinearImpl& output_layer() { return head_->linear(); }
 
  private:
+  EntityEncoder encoder_{nullptr};  // encoder = "attention"
   Mlp base_{nullptr};
   GruBlock rnn_{nullptr};
   PolicyHead head_{nullptr};

@@ -103,7 +103,7 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
   for (int i = 0; i < nets; ++i) {
     const std::string id = std::to_string(i);
     actors_.push_back(actor_root_->register_module(
-        "net" + id, ActorNet(config, layout.actor_input, layout.action, init_gen_)));
+        "net" + id, ActorNet(config, layout.actor_input, layout.action, init_gen_, layout.obs_layout)));
     critics_.push_back(
         critic_root_->register_module("net" + id, CriticNet(config, layout.critic_input, init_gen_)));
   }
@@ -115,7 +115,8 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
   actor_optim_->set_group(layout.workers);
   critic_optim_->set_group(layout.workers);
   value_norm_->set_workers(layout.workers);
-  if (!config.use_recurrent_policy && layout.action.is_discrete() && nets == 1) {
+  if (!config.use_recurrent_policy && layout.action.is_discrete() && nets == 1 &&
+      config.encoder == MappoConfig::Encoder::Mlp) {
     fused_actor_ = std::make_unique<FusedMlp>(actors_[0]->base(), &actors_[0]->output_layer());
     fused_critic_ = std::make_unique<FusedMlp>(critics_[0]->base(), &critics_[0]->output_layer());
     fused_ = config.fused_networks;

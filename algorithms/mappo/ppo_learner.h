@@ -61,6 +61,7 @@ struct TeamLayout {
   // every worker) and the run-wide index of env 0.
   uint64_t action_stream_key = 0;
   int64_t first_env = 0;
+  std::vector<ObsSegment> obs_layout;  // the env's, for encoder = "attention"
 };
 
 // Values reported per team by train().
