@@ -15,7 +15,7 @@ EpisodeMetrics::EpisodeMetrics(const GhnsConfig& config) : config_(config) {
   names_ = {"hidden_frac",        "first_seen_step",     "seeker_elevated_frac", "box_moves_prep",
             "box_moves_seek",     "ramp_moves_prep",     "ramp_moves_seek",      "lock_events_hiders",
             "lock_events_seekers", "unlock_events_hiders", "unlock_events_seekers", "pushes",
-            "pulls",              "climbs"};
+            "pulls",              "climbs",              "elevated_seeker_sees_frac"};
   const int snapshot_keys = config.scenario == Scenario::Quadrant ? 8 : 7;
   for (const char* suffix : {"_prep", "_end"})
     for (int k = 0; k < snapshot_keys; ++k) names_.push_back(std::string(kSnapshotKeys[k]) + suffix);
@@ -25,6 +25,7 @@ void EpisodeMetrics::begin(const Game& game) {
   hidden_steps_ = 0;
   first_seen_step_ = config_.horizon + 1;
   seeker_elevated_steps_ = 0;
+  elevated_seeing_steps_ = 0;
   box_moves_prep_ = box_moves_seek_ = ramp_moves_prep_ = ramp_moves_seek_ = 0;
   lock_events_[0] = lock_events_[1] = unlock_events_[0] = unlock_events_[1] = 0;
   pushes_ = pulls_ = climbs_ = 0;
@@ -51,6 +52,14 @@ void EpisodeMetrics::record_step(const Game& game) {
         seeker_elevated_steps_ += 1;
         break;
       }
+    // Ramp use: a seeker up on a box or ramp sees a hider (e.g. over a fort's walls).
+    for (int i = 0; i < game.state().n_agents(); ++i) {
+      const AgentState& a = game.state().agents[static_cast<size_t>(i)];
+      if (a.team == kSeekers && a.elevated && game.flag(i)) {
+        elevated_seeing_steps_ += 1;
+        break;
+      }
+    }
   }
   if (t == config_.prep_steps) prep_ = snapshot(game);
   end_ = snapshot(game);
@@ -104,6 +113,7 @@ void EpisodeMetrics::write(double* out) const {
   out[k++] = pushes_;
   out[k++] = pulls_;
   out[k++] = climbs_;
+  out[k++] = static_cast<double>(elevated_seeing_steps_) / seek_steps;
   const bool quadrant = config_.scenario == Scenario::Quadrant;
   for (const Snapshot* snap : {&prep_, &end_}) {
     out[k++] = snap->max_box_move;

@@ -36,6 +36,7 @@ class EpisodeMetrics {
   int hidden_steps_ = 0;
   int first_seen_step_ = 0;
   int seeker_elevated_steps_ = 0;
+  int elevated_seeing_steps_ = 0;  // an elevated seeker sees a hider
   int box_moves_prep_ = 0, box_moves_seek_ = 0;
   int ramp_moves_prep_ = 0, ramp_moves_seek_ = 0;
   int lock_events_[2] = {0, 0};

@@ -75,14 +75,14 @@ TEST_CASE("hide_and_seek: the default quadrant spec has the documented sizes (§
   CHECK(spec.state_size() == 2859);
   CHECK(spec.episode_limit == 80);
   CHECK_FALSE(spec.has_avail_actions);
-  CHECK(spec.episode_metrics.size() == 30);
+  CHECK(spec.episode_metrics.size() == 31);
   CHECK(spec.episode_metrics.front() == "hidden_frac");
 
   HideAndSeekEnv rooms(params_with({{"scenario", std::string("random_rooms")}, {"view_radius", int64_t{3}},
                                     {"n_seekers", int64_t{3}}, {"horizon", int64_t{240}}}));
   CHECK(rooms.spec().agents[0].obs_size() == 10 * 49 + 12);
   CHECK(rooms.spec().state_size() == 11 * 256 + 3 + 10 * 5);
-  CHECK(rooms.spec().episode_metrics.size() == 28);  // no hiders_in_room outside the quadrant
+  CHECK(rooms.spec().episode_metrics.size() == 29);  // no hiders_in_room outside the quadrant
   CHECK(rooms.spec().episode_limit == 240);
   CHECK(rooms.config().prep_steps == 96);
 }

@@ -2,10 +2,13 @@
 // a tiny empty map, places agents and objects, steps, and checks one rule.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <string>
 #include <vector>
 
 #include "arena.h"
 #include "ghns_game.h"
+#include "ghns_metrics.h"
 
 namespace {
 
@@ -103,11 +106,15 @@ TEST_CASE("hide_and_seek: boxes block sight unless the observer stands high and 
   s.objects[1].y = 4;
   s.object_at[static_cast<size_t>(s.cell(2, 4))] = 1;
   game.refresh();
+  hns::EpisodeMetrics metrics(arena_config());
+  metrics.begin(game);
   int actions[2] = {act(hns::kStay), act(hns::kNorth)};
   game.step(actions);  // onto the ramp (ground level)
+  metrics.record_step(game);
   CHECK(s.agents[1].y == 4);
   CHECK_FALSE(s.agents[1].elevated);
   game.step(actions);  // from the ramp onto the box: elevated
+  metrics.record_step(game);
   CHECK(s.agents[1].y == 3);
   CHECK(s.agents[1].elevated);
   CHECK(game.events().climbs == 1);
@@ -117,10 +124,17 @@ TEST_CASE("hide_and_seek: boxes block sight unless the observer stands high and 
 
   actions[1] = act(hns::kSouth);  // jump down, now facing away
   game.step(actions);
+  metrics.record_step(game);
   CHECK_FALSE(s.agents[1].elevated);
   CHECK_FALSE(game.flag(0));
   CHECK(game.reward(0) == 1.0f);
   CHECK(game.reward(1) == -1.0f);
+  // One of the 20 seek steps had an elevated seeker seeing a hider (ramp use that pays).
+  std::vector<double> values(metrics.names().size());
+  metrics.write(values.data());
+  const auto at = std::find(metrics.names().begin(), metrics.names().end(), "elevated_seeker_sees_frac");
+  REQUIRE(at != metrics.names().end());
+  CHECK(values[static_cast<size_t>(at - metrics.names().begin())] == 1.0 / 20.0);
 }
 
 TEST_CASE("hide_and_seek: seekers are frozen and rewards are zero during preparation", "[hide_and_seek]") {
