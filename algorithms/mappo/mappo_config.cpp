@@ -52,10 +52,11 @@ ParamSpecList mappo_params() {
                          "parameters (false: LibTorch autograd; same maths up to float rounding)"),
       ParamSpec::boolean("use_proper_time_limits", false,
                          "bootstrap truncated episodes from their final observation"),
-      ParamSpec::choice("encoder", "mlp", {"mlp", "attention"},
-                        "the actor's observation encoder: none (the MLP reads the observation), or masked "
+      ParamSpec::choice("encoder", "mlp", {"mlp", "attention", "cnn"},
+                        "the actor's observation encoder: none (the MLP reads the observation); masked "
                         "residual self-attention over the env's entities with masked pooling (Baker et al. 2019; "
-                        "needs an entity observation, e.g. hide_and_seek's obs_mode = \"entities\")"),
+                        "needs an entity observation, e.g. hide_and_seek's obs_mode = \"entities\"); or "
+                        "convolutions over the env's image segment (e.g. hide_and_seek's window)"),
       ParamSpec::integer("attention_heads", 4, "heads of the attention encoder (hidden_size must be a multiple)")
           .range(1, 64),
       ParamSpec::boolean("per_env_action_streams", false,
@@ -106,7 +107,10 @@ MappoConfig mappo_config_from(const Params& p) {
   c.fused_networks = p.get_bool("fused_networks");
   c.use_proper_time_limits = p.get_bool("use_proper_time_limits");
   c.per_env_action_streams = p.get_bool("per_env_action_streams");
-  c.encoder = p.get_string("encoder") == "attention" ? MappoConfig::Encoder::Attention : MappoConfig::Encoder::Mlp;
+  const std::string& encoder = p.get_string("encoder");
+  c.encoder = encoder == "attention" ? MappoConfig::Encoder::Attention
+              : encoder == "cnn"     ? MappoConfig::Encoder::Cnn
+                                     : MappoConfig::Encoder::Mlp;
   c.attention_heads = p.get_int("attention_heads");
   return c;
 }

@@ -64,7 +64,9 @@ struct MappoConfig {
   // EntityEncoder's masked self-attention over the env's entities
   // ("attention"; needs EnvSpec::obs_layout, e.g. hide_and_seek's
   // obs_mode = "entities").
-  enum class Encoder { Mlp, Attention } encoder = Encoder::Mlp;
+  // "cnn": GridEncoder's convolutions over the env's image segment (e.g.
+  // hide_and_seek's window).
+  enum class Encoder { Mlp, Attention, Cnn } encoder = Encoder::Mlp;
   int64_t attention_heads = 4;
 };
 

@@ -57,6 +57,14 @@ ActorNetImpl::ActorNetImpl(const MappoConfig& config, int64_t input, const Actio
     encoder_ = register_module("encoder", EntityEncoder(e, gen));
     input = config.hidden_size;
   }
+  if (config.encoder == MappoConfig::Encoder::Cnn) {
+    GridEncoderConfig g;
+    g.layout = layout;
+    g.input_size = input;
+    g.output_size = config.hidden_size;
+    grid_encoder_ = register_module("grid_encoder", GridEncoder(g, gen));
+    input = config.hidden_size;
+  }
   base_ = register_module("base", Mlp(base_config(config, input), gen));
   if (config.use_recurrent_policy) rnn_ = register_module("rnn", GruBlock(rnn_config(config), gen));
   PolicyHeadConfig head;
@@ -68,7 +76,8 @@ ActorNetImpl::ActorNetImpl(const MappoConfig& config, int64_t input, const Actio
 
 NetOutput ActorNetImpl::forward(const torch::Tensor& x, const torch::Tensor& avail,
                                 const torch::Tensor& hidden, const torch::Tensor& masks) {
-  NetOutput f = features(base_, rnn_, encoder_ ? encoder_->forward(x) : x, hidden, masks);
+  const torch::Tensor encoded = encoder_ ? encoder_->forward(x) : grid_encoder_ ? grid_encoder_->forward(x) : x;
+  NetOutput f = features(base_, rnn_, encoded, hidden, masks);
   const ActionDistribution dist = head_->forward(f.out, avail);
   if (const auto* cat = dist.categorical()) return {cat->logits(), f.hidden};
   const auto* g = dist.gaussian();

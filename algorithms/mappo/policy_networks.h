@@ -25,6 +25,7 @@
 #include "marl/env.h"
 #include "marl/torch/action_distribution.h"
 #include "marl/torch/entity_encoder.h"
+#include "marl/torch/grid_encoder.h"
 #include "marl/torch/gru_block.h"
 #include "marl/torch/mlp.h"
 #include "marl/torch/policy_head.h"
@@ -51,6 +52,7 @@ class ActorNetImpl : public torch::nn::Module {
 
  private:
   EntityEncoder encoder_{nullptr};  // encoder = "attention"
+  GridEncoder grid_encoder_{nullptr};  // encoder = "cnn"
   Mlp base_{nullptr};
   GruBlock rnn_{nullptr};
   PolicyHead head_{nullptr};

@@ -88,6 +88,10 @@ void EnvSpec::validate(const std::string& env_name) const {
       fail(what + " has mask_feature " + std::to_string(s.mask_feature) + " outside its " +
            std::to_string(s.features) + " features");
     }
+    if (s.image_width < 0 || (s.image_width > 0 && (s.features % s.image_width != 0 || s.mask_feature >= 0))) {
+      fail(what + " has image_width " + std::to_string(s.image_width) + ": an image needs features a multiple of it "
+           "and no mask feature");
+    }
     if (s.offset < end_of_last) fail(what + " starts at " + std::to_string(s.offset) + ", inside the segment before it");
     end_of_last = s.offset + s.size();
     for (const AgentSpec& agent : agents) {

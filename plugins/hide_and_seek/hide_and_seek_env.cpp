@@ -24,7 +24,14 @@ HideAndSeekEnv::HideAndSeekEnv(const GhnsConfig& config)
   spec_.has_avail_actions = false;
   spec_.episode_limit = config.horizon;
   spec_.episode_metrics = metrics_.names();
-  if (entities) spec_.obs_layout = entity_writer_.layout();
+  if (entities) {
+    spec_.obs_layout = entity_writer_.layout();
+  } else {
+    // The window as an image (channels x S x S), then the self features.
+    const int64_t S = config.window_side();
+    spec_.obs_layout = {{"window", 0, kWindowChannels, S * S, -1, S},
+                        {"self", kWindowChannels * S * S, 1, kSelfFeatures, -1, 0}};
+  }
   spec_.validate("hide_and_seek");
   actions_.assign(static_cast<size_t>(config.n_agents()), 0);
 }

@@ -79,6 +79,11 @@ struct ObsSegment {
   int64_t count = 1;       // entities
   int64_t features = 0;    // floats per entity
   int64_t mask_feature = -1;
+  // > 0: the segment is an image instead, `count` channels of `features`
+  // values each, rows of image_width values (channel-major, row-major), such
+  // as a grid window around the agent; a convolutional encoder (mappo's
+  // "cnn") reads it.
+  int64_t image_width = 0;
 
   int64_t size() const { return count * features; }
 };

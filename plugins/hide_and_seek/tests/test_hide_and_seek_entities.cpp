@@ -56,8 +56,13 @@ TEST_CASE("hide_and_seek entities: the layout names self, walls, agents and obje
   CHECK(spec.obs_layout[2].mask_feature == 0);
   CHECK(spec.obs_layout[3].mask_feature == 0);
   CHECK(spec.agents[0].obs_size() == at);
-  // The window mode declares no layout.
-  CHECK(hns::HideAndSeekEnv(hns::GhnsConfig{}).spec().obs_layout.empty());
+  // The window mode declares its window as an image (10 channels of 11 x 11), then self.
+  const auto window = hns::HideAndSeekEnv(hns::GhnsConfig{}).spec().obs_layout;
+  REQUIRE(window.size() == 2);
+  CHECK(window[0].name == "window");
+  CHECK(window[0].count == hns::kWindowChannels);
+  CHECK(window[0].image_width == 11);
+  CHECK(window[1].offset == hns::kWindowChannels * kWindow);
 }
 
 TEST_CASE("hide_and_seek entities: seen entities in the observer's frame, unseen ones all zero", "[hide_and_seek][entities]") {
