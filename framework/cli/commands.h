@@ -36,6 +36,7 @@ void add_test_env_command(CLI::App& app, const GlobalOptions& global, Command& s
 void add_new_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_status_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_plot_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_timeline_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_check_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_reproduce_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 

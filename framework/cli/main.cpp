@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   marl::cli::add_status_command(app, global, selected);
   marl::cli::add_check_command(app, global, selected);
   marl::cli::add_plot_command(app, global, selected);
+  marl::cli::add_timeline_command(app, global, selected);
   marl::cli::add_reproduce_command(app, global, selected);
 
   try {
