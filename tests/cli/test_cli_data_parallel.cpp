@@ -61,12 +61,12 @@ TEST_CASE("marl run --nproc 2 --resume after Ctrl-C: the same metrics as an unin
   INFO(whole.output);
   REQUIRE(whole.exit_code == 0);
   // Ctrl-C reaches every worker (the terminal's process group): here, SIGINT
-  // to the launcher's children once a few rows are written.
+  // to the launcher's children (/proc: no procps needed) once a few rows are written.
   const std::string metrics = (root / "stopped" / "metrics.csv").string();
   const auto stopped = run_cli(kMappo + " --out " + (root / "stopped").string() +
                                " >/dev/null 2>&1 & pid=$!; for i in $(seq 1 1500); do [ \"$(cat " + metrics +
                                " 2>/dev/null | wc -l)\" -ge 5 ] && break; sleep 0.02; done; "
-                               "pkill -INT -P $pid; wait $pid; echo \"exit=$?\"");
+                               "kill -INT $(cat /proc/$pid/task/*/children); wait $pid; echo \"exit=$?\"");
   INFO(stopped.output);
   REQUIRE(stopped.output.find("exit=0") == std::string::npos);
   CHECK(marl::read_run_status_field(root / "stopped", "status") == "interrupted");
@@ -91,7 +91,7 @@ TEST_CASE("a killed worker fails the run within the timeout, never a hang", "[cl
                          "--set run.checkpoint_interval=800 --set run.eval_episodes=0 --out " + dir.string() +
                          " > /dev/null 2>" + (dir.parent_path() / "err.txt").string() +
                          " & pid=$!; for i in $(seq 1 1500); do [ -f " + (dir / "checkpoint.bin").string() +
-                         " ] && break; sleep 0.02; done; kill -9 $(ps --ppid $pid -o pid= | tail -1); wait $pid;"
+                         " ] && break; sleep 0.02; done; kill -9 $(cat /proc/$pid/task/*/children | tr ' ' '\\n' | grep . | tail -1); wait $pid;"
                          " echo \"exit=$?\"");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::string err = marl::read_file(dir.parent_path() / "err.txt");
