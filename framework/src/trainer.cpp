@@ -76,6 +76,13 @@ TrainSummary train(const Experiment& experiment, const TrainOptions& options) {
   context.collectives = &workers;
   context.first_env = env_config.first_env;
   std::shared_ptr<Algorithm> algorithm = experiment.algorithm_plugin->make_algorithm(context);
+  // An algorithm that does not say what its workers share would train N
+  // separate models without anyone noticing.
+  if (workers.distributed() && algorithm->parameter_digest() == 0) {
+    throw ConfigError("algorithm '" + experiment.config.algorithm_plugin +
+                      "' does not support data-parallel runs (it reports no parameter_digest(): see "
+                      "docs/writing-an-algorithm-plugin.md); run it as one process");
+  }
   const std::vector<std::string> train_names = algorithm->metric_names();
 
   // The baseline plays the same evaluation episodes (same env count and
