@@ -103,6 +103,14 @@ TEST_CASE("a killed worker fails the run within the timeout, never a hang", "[cl
   CHECK(fs::exists(dir / "checkpoint.bin"));  // the last checkpoint is kept
 }
 
+TEST_CASE("an algorithm without a parameter digest is refused on several workers", "[cli][distributed]") {
+  const auto r = run_cli("run --no-progress --no-hints experiments/mpe/spread_random.toml --seed 1 --nproc 2 "
+                         "--set run.env_steps=100 --out " + (marl::testing::scratch_dir("dp_random") / "run").string());
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("algorithm 'random' does not support data-parallel runs"));
+}
+
 TEST_CASE("bad launch variables and an unreachable master are exit 2 with a clear message", "[cli][distributed]") {
   const std::string exp = " experiments/mpe/spread_mappo.toml --no-progress --no-hints";
   struct Case {
