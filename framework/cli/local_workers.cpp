@@ -1,5 +1,7 @@
 #include "local_workers.h"
 
+#include "child_process.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -47,9 +49,6 @@ int free_port() {
 pid_t spawn_worker(const LocalWorkers& w, int rank, int port) {
   std::vector<std::string> args = {"marl"};
   args.insert(args.end(), w.args.begin(), w.args.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
 
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -71,22 +70,11 @@ pid_t spawn_worker(const LocalWorkers& w, int rank, int port) {
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
 
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
   // Rank 0 speaks for the run; the others' warnings and errors reach stderr.
-  if (rank > 0) posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  ChildOutput output;
+  if (rank > 0) output.stdout_file = "/dev/null";
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, "/proc/self/exe", &files, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
+  const int rc = spawn_marl(std::move(args), envp.data(), output, pid);
   if (rc != 0) throw Error("--nproc: cannot start worker " + std::to_string(rank) + ": " + std::strerror(rc));
   return pid;
 }

@@ -1,5 +1,7 @@
 #include "seed_jobs.h"
 
+#include "child_process.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -68,28 +70,15 @@ pid_t spawn_seed(const SeedJobs& jobs, uint64_t seed) {
     args.push_back("--set");
     args.push_back(s);
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
 
   const std::string log = (jobs.parent / ("seed_" + std::to_string(seed) + ".log")).string();
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
   // The children stop gracefully on Ctrl-C themselves (the parent ignores it).
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  ChildOutput output;
+  output.stdout_file = log;
+  output.truncate = true;
+  output.stderr_too = true;
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, "/proc/self/exe", &files, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
+  const int rc = spawn_marl(std::move(args), environ, output, pid);
   if (rc != 0) throw Error("cannot start marl for seed " + std::to_string(seed) + ": " + std::strerror(rc));
   return pid;
 }

@@ -8,24 +8,10 @@
 namespace marl::hide_and_seek {
 
 EntityObservationWriter::EntityObservationWriter(const GhnsConfig& config) : config_(config) {
-  const int V = config.view_radius, S = config.window_side();
+  const int S = config.window_side();
   window_cells_ = S * S;
   scale_ = 1.0f / static_cast<float>(std::max(1, std::max(config.width, config.height) - 1));
-  for (int facing = 1; facing <= 4; ++facing) {
-    const int fx = kDirX[facing], fy = kDirY[facing];
-    const int rx = -fy, ry = fx;  // the agent's right
-    for (int v = 0; v < S; ++v) {
-      for (int u = 0; u < S; ++u) {
-        int dx = u - V, dy = v - V;
-        if (config.rotate_window) {
-          dx = (V - v) * fx + (u - V) * rx;
-          dy = (V - v) * fy + (u - V) * ry;
-        }
-        window_dx_[facing].push_back(dx);
-        window_dy_[facing].push_back(dy);
-      }
-    }
-  }
+  for (int facing = 1; facing <= 4; ++facing) window_offsets(config, facing, window_dx_[facing], window_dy_[facing]);
   int64_t at = 0;
   auto add = [&](const char* name, int64_t count, int64_t features, int64_t mask) {
     layout_.push_back({name, at, count, features, mask});

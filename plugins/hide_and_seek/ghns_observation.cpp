@@ -46,19 +46,12 @@ ObservationWriter::ObservationWriter(const GhnsConfig& config) : config_(config)
   state_size_ = static_cast<int64_t>(kStatePlanes) * config.cells() + 3 +
                 static_cast<int64_t>(kStateAgentFeatures) * config.n_agents();
   padded_width_ = W + 2 * V;
+  std::vector<int32_t> dx, dy;
   for (int facing = 1; facing <= 4; ++facing) {
-    const int fx = kDirX[facing], fy = kDirY[facing];
-    const int rx = -fy, ry = fx;  // the agent's right
-    for (int v = 0; v < S; ++v) {
-      for (int u = 0; u < S; ++u) {
-        int dx = u - V, dy = v - V;
-        if (config.rotate_window) {
-          dx = (V - v) * fx + (u - V) * rx;
-          dy = (V - v) * fy + (u - V) * ry;
-        }
-        window_delta_[facing].push_back(dy * padded_width_ + dx);
-        window_grid_delta_[facing].push_back(dy * W + dx);
-      }
+    window_offsets(config, facing, dx, dy);
+    for (size_t k = 0; k < dx.size(); ++k) {
+      window_delta_[facing].push_back(dy[k] * padded_width_ + dx[k]);
+      window_grid_delta_[facing].push_back(dy[k] * W + dx[k]);
     }
   }
   const size_t padded = static_cast<size_t>(padded_width_ * (H + 2 * V));
@@ -158,6 +151,20 @@ void ObservationWriter::write_agent(const Game& game, int agent, float* out) {
   }
 
   write_self_features(config_, s, agent, out + kWindowChannels * n);
+}
+
+void window_offsets(const GhnsConfig& config, int facing, std::vector<int32_t>& dx, std::vector<int32_t>& dy) {
+  const int V = config.view_radius, S = config.window_side();
+  const int fx = kDirX[facing], fy = kDirY[facing];
+  const int rx = -fy, ry = fx;  // the agent's right
+  dx.clear();
+  dy.clear();
+  for (int v = 0; v < S; ++v) {
+    for (int u = 0; u < S; ++u) {
+      dx.push_back(config.rotate_window ? (V - v) * fx + (u - V) * rx : u - V);
+      dy.push_back(config.rotate_window ? (V - v) * fy + (u - V) * ry : v - V);
+    }
+  }
 }
 
 void write_self_features(const GhnsConfig& config, const GameState& s, int agent, float* self) {

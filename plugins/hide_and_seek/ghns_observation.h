@@ -32,6 +32,10 @@ constexpr int kSelfFeatures = 12;
 constexpr int kStatePlanes = 11;
 constexpr int kStateAgentFeatures = 10;
 
+// (dx, dy) from the agent of window cell (v, u), row-major, for an agent
+// facing `facing` (1..4): rotated with rotate_window (§12), else north up.
+void window_offsets(const GhnsConfig& config, int facing, std::vector<int32_t>& dx, std::vector<int32_t>& dy);
+
 // The 12 self features above (both observation modes).
 void write_self_features(const GhnsConfig& config, const GameState& state, int agent, float* out);
 
