@@ -28,8 +28,21 @@ ParamSpecList mpe_params() {
       ParamSpec::boolean("continuous_actions", false,
                          "Box(0, 1) actions (5 movement components, plus the message for "
                          "talking agents) instead of discrete ones"),
+      // Fixed starts (evaluation on chosen layouts, replaying recorded
+      // episodes from Python): applied after the usual draws, so the rest of
+      // the episode's randomness is unchanged.
+      ParamSpec::real_list("start_agent_pos", {},
+                           "fixed start positions x0, y0, x1, y1, ... (two per agent); empty: drawn at reset"),
+      ParamSpec::real_list("start_landmark_pos", {},
+                           "fixed landmark positions (two per landmark, obstacles included); empty: drawn"),
+      ParamSpec::int_list("start_goal_landmarks", {},
+                          "simple_reference: each agent's goal landmark (0-2); empty: drawn"),
   };
 }
+
+namespace {
+std::string config_name(const Params& params) { return params.get_string("scenario"); }
+}  // namespace
 
 ScenarioConfig scenario_config_from(const Params& params) {
   ScenarioConfig config;
@@ -68,12 +81,39 @@ MpeEnv::MpeEnv(const Params& params)
   spec_.has_avail_actions = false;
   spec_.episode_limit = max_cycles_;
   spec_.validate("mpe");
+  start_agent_pos_ = params.get_double_list("start_agent_pos");
+  start_landmark_pos_ = params.get_double_list("start_landmark_pos");
+  start_goals_ = params.get_int_list("start_goal_landmarks");
+  const auto check_size = [](const char* key, size_t got, size_t want, const char* what) {
+    if (got != 0 && got != want) {
+      throw ConfigError(std::string("mpe: ") + key + " has " + std::to_string(got) + " values; this scenario needs " +
+                        std::to_string(want) + " (" + what + ") or none");
+    }
+  };
+  check_size("start_agent_pos", start_agent_pos_.size(), 2 * static_cast<size_t>(w.num_agents()), "x, y per agent");
+  check_size("start_landmark_pos", start_landmark_pos_.size(), 2 * static_cast<size_t>(w.num_landmarks()),
+             "x, y per landmark");
+  if (!start_goals_.empty() && config_name(params) != "simple_reference_v3") {
+    throw ConfigError("mpe: start_goal_landmarks applies to simple_reference_v3 only");
+  }
+  check_size("start_goal_landmarks", start_goals_.size(), static_cast<size_t>(w.num_agents()), "one per agent");
+  for (int64_t g : start_goals_) {
+    if (g < 0 || g >= w.num_landmarks()) {
+      throw ConfigError("mpe: start_goal_landmarks value " + std::to_string(g) + " is not a landmark (0.." +
+                        std::to_string(w.num_landmarks() - 1) + ")");
+    }
+  }
   rewards_.assign(static_cast<size_t>(w.num_agents()), 0.0);
 }
 
 void MpeEnv::reset(uint64_t seed, const StepOutput& out) {
   SplitMix64 rng(seed);
   scenario_->reset_world(rng);
+  World& w = scenario_->world();
+  for (size_t k = 0; k < start_agent_pos_.size(); ++k) w.agent(static_cast<int>(k / 2)).pos[k % 2] = start_agent_pos_[k];
+  for (size_t k = 0; k < start_landmark_pos_.size(); ++k)
+    w.landmark(static_cast<int>(k / 2)).pos[k % 2] = start_landmark_pos_[k];
+  for (size_t i = 0; i < start_goals_.size(); ++i) w.props(static_cast<int>(i)).goal_landmark = static_cast<int>(start_goals_[i]);
   begin_episode_from_world(out);
 }
 

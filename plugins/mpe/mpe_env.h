@@ -59,6 +59,8 @@ class MpeEnv : public Environment {
   bool continuous_actions_;
   int steps_ = 0;
   std::vector<double> rewards_;
+  std::vector<double> start_agent_pos_, start_landmark_pos_;  // empty: drawn at reset
+  std::vector<int64_t> start_goals_;
   std::vector<int64_t> obs_offset_;  // where each agent's obs starts in the state
 };
 

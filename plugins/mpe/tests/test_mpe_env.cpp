@@ -271,3 +271,30 @@ TEST_CASE("mpe simple_reference: spoken symbol reaches the partner, goal colour 
   CHECK(env.last_rewards()[0] == Approx(global * 0.5 - d1 * 0.5).epsilon(1e-12));
   CHECK(env.last_rewards()[1] == Approx(global * 0.5 - d0 * 0.5).epsilon(1e-12));
 }
+
+TEST_CASE("mpe start_* keys fix the start layout and are checked", "[mpe]") {
+  auto env = make_env("simple_spread_v3", {{"start_agent_pos", std::vector<double>{0.5, -0.25, 0, 0, -1, 1}},
+                                           {"start_landmark_pos", std::vector<double>{0, 0, 0.5, 0.5, 1, 1}}});
+  Buffers buf(env.spec());
+  for (uint64_t seed : {1u, 2u}) {
+    env.reset(seed, buf.out);
+    CHECK(env.world().agent(0).pos[0] == 0.5);
+    CHECK(env.world().agent(0).pos[1] == -0.25);
+    CHECK(env.world().agent(2).pos[0] == -1.0);
+    CHECK(env.world().landmark(1).pos[1] == 0.5);
+    CHECK(buf.row(0)[2] == 0.5f);    // own position in the observation
+    CHECK(buf.row(0)[4] == -0.5f);   // landmark 0 relative to agent 0
+  }
+  auto reference = make_env("simple_reference_v3", {{"start_goal_landmarks", std::vector<int64_t>{2, 1}}});
+  Buffers rbuf(reference.spec());
+  reference.reset(3, rbuf.out);
+  CHECK(reference.world().props(0).goal_landmark == 2);
+  CHECK(reference.world().props(1).goal_landmark == 1);
+
+  CHECK_THROWS_WITH(make_env("simple_spread_v3", {{"start_agent_pos", std::vector<double>{1, 2, 3}}}),
+                    Catch::Contains("start_agent_pos has 3 values; this scenario needs 6"));
+  CHECK_THROWS_WITH(make_env("simple_spread_v3", {{"start_goal_landmarks", std::vector<int64_t>{0, 1, 2}}}),
+                    Catch::Contains("simple_reference_v3 only"));
+  CHECK_THROWS_WITH(make_env("simple_reference_v3", {{"start_goal_landmarks", std::vector<int64_t>{0, 3}}}),
+                    Catch::Contains("not a landmark"));
+}
