@@ -26,7 +26,8 @@ packages=(
   libboost-dev libboost-filesystem-dev
   libtomlplusplus-dev libspdlog-dev libcli11-dev catch2
   libplplot-dev plplot-driver-cairo libbenchmark-dev libblas-dev libgloo-dev
-  pybind11-dev python3-dev python3-numpy python3-pytest
+  pybind11-dev python3-dev python3-numpy python3-pytest nlohmann-json3-dev
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

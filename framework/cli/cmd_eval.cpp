@@ -8,6 +8,7 @@
 #include "marl/host/evaluator.h"
 #include "marl/host/experiment.h"
 #include "marl/host/metrics_csv.h"
+#include "marl/host/replay_recorder.h"
 
 namespace marl::cli {
 
@@ -19,6 +20,7 @@ struct EvalArgs {
   int episodes = 20;
   int64_t seed = -1;
   bool render = false;
+  std::string record;  // an HTML replay file to write
 };
 
 int eval(const EvalArgs& args, const GlobalOptions& global) {
@@ -40,7 +42,7 @@ int eval(const EvalArgs& args, const GlobalOptions& global) {
 
   EvalOptions options;
   options.episodes = args.episodes;
-  options.num_envs = args.render ? 1 : std::min(args.episodes, 8);
+  options.num_envs = args.render || !args.record.empty() ? 1 : std::min(args.episodes, 8);
   options.seed = seed;
   options.render = args.render ? &std::cout : nullptr;
   options.env_name = experiment.config.env_plugin;
@@ -54,7 +56,21 @@ int eval(const EvalArgs& args, const GlobalOptions& global) {
   const CheckpointHeader header =
       load_checkpoint(checkpoint, experiment.config.algorithm_plugin, *algorithm);
 
+  std::unique_ptr<ReplayRecorder> recorder;
+  if (!args.record.empty()) {
+    ReplayInfo info;
+    info.title = header.algorithm + " on " + experiment.config.env_plugin + " (" + experiment.name + ")";
+    info.subtitle = "run " + dir.string() + ", checkpoint at " + std::to_string(header.env_steps) +
+                    " env steps, greedy, evaluation seed " + std::to_string(seed);
+    recorder = std::make_unique<ReplayRecorder>(spec, info);
+    options.recorder = recorder.get();
+  }
+
   const EpisodeStats stats = evaluate(experiment.env_factory(), *algorithm, options);
+  if (recorder) {
+    recorder->write_html(args.record);
+    std::cout << "wrote " << args.record << " (" << recorder->episodes() << " episodes; open it in a browser)\n";
+  }
   std::cout << "evaluated " << header.algorithm << " (checkpoint at " << header.env_steps
             << " env steps) greedily on " << experiment.config.env_plugin << " for " << stats.count()
             << " episodes\n";
@@ -79,6 +95,8 @@ void add_eval_command(CLI::App& app, const GlobalOptions& global, Command& selec
   cmd->add_option("--episodes", args->episodes, "number of episodes (default 20)");
   cmd->add_option("--seed", args->seed, "evaluation seed (default: the run's seed)");
   cmd->add_flag("--render", args->render, "print the environment's text rendering at every step");
+  cmd->add_option("--record", args->record,
+                  "write the episodes as one self-contained HTML replay (open it in a browser)");
   cmd->callback([args, &global, &selected] { selected = [args, &global] { return eval(*args, global); }; });
 }
 

@@ -7,6 +7,7 @@
 
 #include "marl/error.h"
 #include "marl/rng.h"
+#include "marl/host/replay_recorder.h"
 #include "marl/host/run_loop.h"
 
 namespace marl {
@@ -14,7 +15,8 @@ namespace marl {
 EpisodeStats evaluate(const VectorEnv::EnvFactory& make_env, Algorithm& algorithm,
                       const EvalOptions& options) {
   VectorEnvConfig config;
-  config.num_envs = options.render ? 1 : std::max(1, std::min(options.num_envs, options.episodes));
+  const bool one_env = options.render || options.recorder;
+  config.num_envs = one_env ? 1 : std::max(1, std::min(options.num_envs, options.episodes));
   config.threads = 1;
   config.seed = derive_seed(options.seed, SeedStream::Eval);
   config.env_name = options.env_name;
@@ -30,13 +32,17 @@ EpisodeStats evaluate(const VectorEnv::EnvFactory& make_env, Algorithm& algorith
   auto show = [&](const std::string& frame) {
     *options.render << "--- episode " << stats.count() + 1 << ", step " << step << " ---\n" << frame << '\n';
   };
-  if (options.render && config.num_envs != 1) throw ContractError("evaluate: rendering plays one env");
-  if (options.render) {
+  if (one_env && config.num_envs != 1) throw ContractError("evaluate: rendering plays one env");
+  ReplayRecorder* recorder = options.recorder;
+  if (one_env) {
     envs.set_before_auto_reset([&](int e, const Environment& ended) {
-      if (e == 0) final_frame = ended.render();
+      if (e != 0) return;
+      if (options.render) final_frame = ended.render();
+      if (recorder) recorder->record_step(ended, envs.last_transition(), 0);
     });
-    show(envs.env(0).render());
   }
+  if (options.render) show(envs.env(0).render());
+  if (recorder) recorder->begin_episode(1, envs.env(0));
   auto show_step = [&] {
     const EnvSpec& spec = envs.spec();
     const Transition& t = envs.last_transition();
@@ -65,7 +71,10 @@ EpisodeStats evaluate(const VectorEnv::EnvFactory& make_env, Algorithm& algorith
   // depend on timing.
   std::string returns_text;  // env 0's last finished episode
   hooks.on_episode = [&](const EpisodeRecord& episode) {
-    if (stats.count() < options.episodes) stats.add(episode);
+    if (stats.count() < options.episodes) {
+      stats.add(episode);
+      if (recorder) recorder->end_episode(episode);
+    }
     if (options.render && episode.env == 0) {
       std::ostringstream text;
       for (double r : episode.agent_returns) text << ' ' << r;
@@ -73,6 +82,14 @@ EpisodeStats evaluate(const VectorEnv::EnvFactory& make_env, Algorithm& algorith
     }
   };
   hooks.after_step = [&] {
+    if (recorder) {
+      // An ended episode was recorded before its reset (above).
+      if (!envs.last_transition().done(0)) {
+        recorder->record_step(envs.env(0), envs.last_transition(), 0);
+      } else if (stats.count() < options.episodes) {
+        recorder->begin_episode(stats.count() + 1, envs.env(0));
+      }
+    }
     if (!options.render) return;
     ++step;
     const bool ended = envs.last_transition().done(0);

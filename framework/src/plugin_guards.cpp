@@ -52,6 +52,9 @@ class GuardedEnvironment final : public Environment {
   void episode_metrics(double* out) const override {
     guarded([&] { inner_->episode_metrics(out); });
   }
+  bool describe_frame(Frame& frame) const override {
+    return guarded([&] { return inner_->describe_frame(frame); });
+  }
   std::string render() const override {
     return guarded([&] { return inner_->render(); });
   }

@@ -1,5 +1,6 @@
 #include "hide_and_seek_env.h"
 
+#include "ghns_frame.h"
 #include "ghns_render.h"
 #include "marl/error.h"
 
@@ -74,5 +75,10 @@ void HideAndSeekEnv::write_outputs(const StepOutput& out) {
 void HideAndSeekEnv::episode_metrics(double* out) const { metrics_.write(out); }
 
 std::string HideAndSeekEnv::render() const { return render_text(game_); }
+
+bool HideAndSeekEnv::describe_frame(Frame& frame) const {
+  hide_and_seek::describe_frame(game_, frame);
+  return true;
+}
 
 }  // namespace marl::hide_and_seek

@@ -32,6 +32,7 @@ class HideAndSeekEnv : public Environment {
   StepStatus step(const ActionInput& actions, const StepOutput& out) override;
   void episode_metrics(double* out) const override;
   std::string render() const override;
+  bool describe_frame(Frame& frame) const override;
 
   // Tests and tools.
   const Game& game() const { return game_; }

@@ -35,6 +35,7 @@ class MpeEnv : public Environment {
   void reset(uint64_t seed, const StepOutput& out) override;
   StepStatus step(const ActionInput& actions, const StepOutput& out) override;
   std::string render() const override;
+  bool describe_frame(Frame& frame) const override;  // mpe_frame.cpp
 
   // --- test hooks -----------------------------------------------------------
   // The world of the running episode. Tests overwrite positions, velocities,

@@ -30,7 +30,10 @@ grep -q "env 'rendezvous' conforms" "$work/test_env.txt"
 grep -q '"status": "completed"' "$work/run/run.json"
 grep -q '^env_steps,episodes,updates,wall_s,steps_per_s,return_mean,return_walker_0,return_walker_1,episode_length,met' \
   "$work/run/metrics.csv"
-echo "example env plugin built, tested, discovered and run"
+# Its describe_frame() makes a replay a person can watch.
+"$marl" "${plugins[@]}" eval "$work/run" --episodes 2 --record "$work/replay.html" | grep -q "(2 episodes"
+grep -q '"shapes":\[\["circle"' "$work/replay.html"
+echo "example env plugin built, tested, discovered, run and replayed"
 
 # A new plugin from the scaffold builds and passes its test as generated.
 (cd "$work" && "$marl" new env predator_prey | tee "$work/new.txt")

@@ -1,5 +1,6 @@
 #include "rendezvous_env.h"
 
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -53,6 +54,22 @@ marl::StepStatus Rendezvous::step(const marl::ActionInput& actions, const marl::
 }
 
 void Rendezvous::episode_metrics(double* out) const { out[0] = met_ ? 1.0 : 0.0; }
+
+bool Rendezvous::describe_frame(marl::Frame& frame) const {
+  // Cells on a circle of radius 1; a replay may allocate (it never runs in training).
+  frame.x_min = frame.y_min = -1.3;
+  frame.x_max = frame.y_max = 1.3;
+  const double step = 2.0 * 3.14159265358979 / cells_;
+  for (int c = 0; c < cells_; ++c) frame.circle(std::cos(c * step), std::sin(c * step), 0.12, "#dddddd");
+  const char* const colours[2] = {"#2b6cb0", "#c53030"};
+  for (int i = 0; i < 2; ++i) {
+    const double offset = met_ ? 0.0 : (i == 0 ? -0.04 : 0.04);  // both visible when on one cell
+    frame.circle(std::cos(position_[i] * step) + offset, std::sin(position_[i] * step), 0.09, colours[i]).label =
+        std::to_string(i);
+  }
+  frame.captions.push_back(met_ ? "met" : "step " + std::to_string(t_));
+  return true;
+}
 
 void Rendezvous::write(const marl::StepOutput& out) const {
   for (int i = 0; i < 2; ++i) {

@@ -40,6 +40,10 @@ class Rendezvous : public marl::Environment {
   // The finished episode's values for spec().episode_metrics (here: "met").
   void episode_metrics(double* out) const override;
 
+  // Optional: the state as shapes for `marl eval --record replay.html`
+  // (marl/frame.h): the ring's cells and the two agents.
+  bool describe_frame(marl::Frame& frame) const override;
+
  private:
   void write(const marl::StepOutput& out) const;
 

@@ -7,5 +7,5 @@
 // newer than the core's.
 #pragma once
 
-#define MARL_ABI_MAJOR 6
+#define MARL_ABI_MAJOR 7
 #define MARL_ABI_MINOR 0

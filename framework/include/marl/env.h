@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "marl/frame.h"
 #include "marl/params.h"
 
 namespace marl {
@@ -171,6 +172,12 @@ class Environment {
 
   // Human-readable picture of the current state for logs and terminals.
   virtual std::string render() const { return {}; }
+
+  // Optional: the current state as shapes for replays (`marl eval --record
+  // out.html`, marl/frame.h). `frame` arrives cleared; return false (the
+  // default) when the env has no picture. Called between steps only, never
+  // while stepping, so it may allocate.
+  virtual bool describe_frame(Frame& /*frame*/) const { return false; }
 };
 
 }  // namespace marl

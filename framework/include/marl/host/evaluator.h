@@ -19,6 +19,9 @@ struct EvalOptions {
   int num_envs = 8;         // capped at `episodes`; 1 when rendering
   uint64_t seed = 0;        // env seeds derive from it (SeedStream::Eval)
   std::ostream* render = nullptr;  // print env 0's render() every step
+  // Records every episode (marl/host/replay_recorder.h); plays one env, as
+  // rendering does.
+  class ReplayRecorder* recorder = nullptr;
   std::string env_name = "env";
   // Checked between steps: true stops early (the result then holds fewer
   // than `episodes` episodes), e.g. on Ctrl-C.
