@@ -205,11 +205,20 @@ void MappoTeam::save(TorchStateWriter& w, const std::string& prefix) const {
   learner_->storage().save(w, prefix);
 }
 
+void MappoTeam::save_policy(TorchStateWriter& w, const std::string& prefix) const {
+  learner_->save_policy(w, prefix);
+  w.write_int(prefix + "env_steps", env_steps_);
+}
+
 void MappoTeam::load(TorchStateReader& r, const std::string& prefix) {
   learner_->load(r, prefix);
   env_steps_ = r.read_int(prefix + "env_steps");
-  started_ = r.read_int(prefix + "rollout_started") != 0;
-  learner_->storage().load(r, prefix);
+  // A policy checkpoint (save_policy) has no rollout: the next one starts afresh.
+  started_ = false;
+  if (r.has(prefix + "rollout_started")) {
+    started_ = r.read_int(prefix + "rollout_started") != 0;
+    learner_->storage().load(r, prefix);
+  }
   hidden_.reset();
 }
 

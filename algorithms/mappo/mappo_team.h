@@ -34,6 +34,7 @@ class MappoTeam : public TeamLearner {
   std::vector<GemmShape> update_gemms() const override { return learner_->update_gemms(); }
   void save(TorchStateWriter& w, const std::string& prefix) const override;
   void load(TorchStateReader& r, const std::string& prefix) override;
+  void save_policy(TorchStateWriter& w, const std::string& prefix) const override;  // no rollout
   std::vector<torch::nn::Module*> synchronized_modules() override { return learner_->modules(); }
   void load_frozen(TorchStateReader& r, const std::string& prefix) override;
 

@@ -112,7 +112,9 @@ class PpoLearner {
   PpoStats update(int64_t env_steps_done);
 
   void save(TorchStateWriter& w, const std::string& prefix) const;
-  void load(TorchStateReader& r, const std::string& prefix);
+  void load(TorchStateReader& r, const std::string& prefix);  // also reads save_policy()'s
+  // The actor and the counters: what acting needs (marl export).
+  void save_policy(TorchStateWriter& w, const std::string& prefix) const;
 
  private:
   struct NetInput {

@@ -9,6 +9,7 @@
 #include "marl/host/experiment.h"
 #include "marl/host/metrics_csv.h"
 #include "marl/host/replay_recorder.h"
+#include "saved_policy.h"
 
 namespace marl::cli {
 
@@ -24,21 +25,14 @@ struct EvalArgs {
 };
 
 int eval(const EvalArgs& args, const GlobalOptions& global) {
-  const std::filesystem::path dir(args.run_dir);
-  const std::filesystem::path config = dir / "config.toml";
-  if (!std::filesystem::exists(config)) {
-    throw Error(dir.string() + " is not a run directory: it has no config.toml (pass the folder `marl run` wrote)");
-  }
-  const std::filesystem::path checkpoint =
-      args.checkpoint.empty() ? dir / "checkpoint.bin" : std::filesystem::path(args.checkpoint);
-  if (!std::filesystem::exists(checkpoint)) {
-    throw Error("no checkpoint at " + checkpoint.string() + " (did the run finish? see run.json)");
-  }
   if (args.episodes < 1) throw Error("--episodes must be at least 1");
-
-  const PluginRegistry registry = global.registry();
-  const Experiment experiment = Experiment::load(config, {}, registry);
-  const uint64_t seed = args.seed >= 0 ? static_cast<uint64_t>(args.seed) : experiment.seeds().front();
+  const std::filesystem::path dir(args.run_dir);
+  SavedPolicy saved = load_saved_policy(dir, args.checkpoint, global);
+  const Experiment& experiment = saved.experiment;
+  const EnvSpec& spec = saved.spec;
+  Algorithm& algorithm = *saved.algorithm;
+  const CheckpointHeader& header = saved.header;
+  const uint64_t seed = args.seed >= 0 ? static_cast<uint64_t>(args.seed) : saved.seed;
 
   EvalOptions options;
   options.episodes = args.episodes;
@@ -46,15 +40,6 @@ int eval(const EvalArgs& args, const GlobalOptions& global) {
   options.seed = seed;
   options.render = args.render ? &std::cout : nullptr;
   options.env_name = experiment.config.env_plugin;
-
-  const EnvSpec spec = experiment.env_factory()()->spec();
-  // Built as in the run (its checkpoint holds state shaped by [run].num_envs:
-  // a rollout in progress); greedy acting plays any number of envs, as the
-  // run's own evaluations do.
-  std::shared_ptr<Algorithm> algorithm = experiment.algorithm_plugin->make_algorithm(
-      experiment.algorithm_context(spec, static_cast<int>(experiment.config.run.get_int("num_envs")), seed));
-  const CheckpointHeader header =
-      load_checkpoint(checkpoint, experiment.config.algorithm_plugin, *algorithm);
 
   std::unique_ptr<ReplayRecorder> recorder;
   if (!args.record.empty()) {
@@ -66,7 +51,7 @@ int eval(const EvalArgs& args, const GlobalOptions& global) {
     options.recorder = recorder.get();
   }
 
-  const EpisodeStats stats = evaluate(experiment.env_factory(), *algorithm, options);
+  const EpisodeStats stats = evaluate(experiment.env_factory(), algorithm, options);
   if (recorder) {
     recorder->write_html(args.record);
     std::cout << "wrote " << args.record << " (" << recorder->episodes() << " episodes; open it in a browser)\n";

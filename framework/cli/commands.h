@@ -28,6 +28,7 @@ std::vector<std::filesystem::path> collect_run_dirs(const std::vector<std::strin
 
 void add_run_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_eval_command(CLI::App& app, const GlobalOptions& global, Command& selected);
+void add_export_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_plugin_commands(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_validate_command(CLI::App& app, const GlobalOptions& global, Command& selected);
 void add_bench_command(CLI::App& app, const GlobalOptions& global, Command& selected);

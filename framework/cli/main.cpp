@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   marl::cli::Command selected;
   marl::cli::add_run_command(app, global, selected);
   marl::cli::add_eval_command(app, global, selected);
+  marl::cli::add_export_command(app, global, selected);
   marl::cli::add_plugin_commands(app, global, selected);
   marl::cli::add_validate_command(app, global, selected);
   marl::cli::add_bench_command(app, global, selected);

@@ -78,14 +78,9 @@ CheckpointHeader parse_header(std::istream& in, const std::filesystem::path& pat
   }
   return header;
 }
-}  // namespace
 
-void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header,
-                     const Algorithm& algorithm, const std::string& runner_state) {
-  std::ostringstream state;
-  state.write(runner_state.data(), static_cast<std::streamsize>(runner_state.size()));
-  algorithm.save(state);
-  const std::string payload = state.str();
+void write_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header,
+                      const std::string& runner_state, const std::string& payload) {
   write_file_atomic(path, [&](std::ostream& out) {
     out << kMagic << '\n'
         << "algorithm=" << header.algorithm << '\n'
@@ -98,6 +93,23 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& 
         << "payload_fnv1a64=" << fnv1a64(payload) << "\n\n";
     out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
   });
+}
+
+}  // namespace
+
+void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header,
+                     const Algorithm& algorithm, const std::string& runner_state) {
+  std::ostringstream state;
+  state.write(runner_state.data(), static_cast<std::streamsize>(runner_state.size()));
+  algorithm.save(state);
+  write_checkpoint(path, header, runner_state, state.str());
+}
+
+void save_policy_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header,
+                            const Algorithm& algorithm) {
+  std::ostringstream state;
+  algorithm.save_policy(state);
+  write_checkpoint(path, header, {}, state.str());
 }
 
 CheckpointHeader read_checkpoint_header(const std::filesystem::path& path) {

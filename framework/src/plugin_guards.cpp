@@ -39,6 +39,8 @@ auto guarded(F&& f) -> decltype(f()) {
   }
 }
 
+// Every virtual of Environment and Algorithm must be forwarded below: one
+// left out silently falls back to the base class's default for every plugin.
 class GuardedEnvironment final : public Environment {
  public:
   explicit GuardedEnvironment(std::shared_ptr<Environment> inner) : inner_(std::move(inner)) {}
@@ -98,6 +100,9 @@ class GuardedAlgorithm final : public Algorithm {
   }
   void load(std::istream& in) override {
     guarded([&] { inner_->load(in); });
+  }
+  void save_policy(std::ostream& out) const override {
+    guarded([&] { inner_->save_policy(out); });
   }
 
  private:

@@ -36,8 +36,8 @@ CheckpointHeader read_own_checkpoint(const std::filesystem::path& run_dir, const
                 std::to_string(seed));
   }
   if (runner_state.empty()) {
-    throw Error("cannot resume " + run_dir.string() + ": checkpoint.bin was written by an older marl without the "
-                "runner's state; it can be evaluated but not resumed");
+    throw Error("cannot resume " + run_dir.string() + ": checkpoint.bin holds no runner state (a policy written by "
+                "`marl export`, or a checkpoint of an older marl); it can be evaluated but not resumed");
   }
   return header;
 }

@@ -118,6 +118,13 @@ class Algorithm {
   // `marl eval`, where the in-progress parts are simply unused.
   virtual void save(std::ostream& out) const = 0;
   virtual void load(std::istream& in) = 0;
+
+  // What playing the policy needs (networks, normalizers, optimizers and
+  // counters), without what is in progress (an on-policy rollout, a replay
+  // buffer): `marl export` writes it into small checkpoints that `marl eval`
+  // and frozen opponents read with load(), which must accept it. Default:
+  // save().
+  virtual void save_policy(std::ostream& out) const { save(out); }
 };
 
 }  // namespace marl

@@ -42,6 +42,11 @@ struct CheckpointHeader {
 void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header,
                      const Algorithm& algorithm, const std::string& runner_state = {});
 
+// A checkpoint of Algorithm::save_policy() alone: no runner state, so it
+// cannot be resumed; `marl eval` and frozen opponents read it (marl export).
+void save_policy_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header,
+                            const Algorithm& algorithm);
+
 // Reads the header only (marl::Error if the file is not a checkpoint).
 CheckpointHeader read_checkpoint_header(const std::filesystem::path& path);
 

@@ -160,14 +160,19 @@ void TeamAlgorithm::train(std::vector<double>& metrics) {
   metrics.assign(last_metrics_.begin(), last_metrics_.end());
 }
 
-void TeamAlgorithm::save(std::ostream& out) const {
+void TeamAlgorithm::save(std::ostream& out) const { write_state(out, false); }
+
+void TeamAlgorithm::save_policy(std::ostream& out) const { write_state(out, true); }
+
+void TeamAlgorithm::write_state(std::ostream& out, bool policy_only) const {
   TorchStateWriter w;
   w.write_int("team_state_format", kStateFormat);
   for (const Team& team : teams_) {
     if (team.slot.role != TeamRole::Learn) continue;
     const std::string prefix = TeamPlan::checkpoint_prefix(team.slot);
     w.write_int(prefix + "learned", 1);
-    team.learner->save(w, prefix);
+    if (policy_only) team.learner->save_policy(w, prefix);
+    else team.learner->save(w, prefix);
   }
   w.write_int("env_steps", env_steps_);
   w.write_generator("random_teams_gen", random_gen_);

@@ -56,6 +56,7 @@ class TeamAlgorithm : public Algorithm {
   uint64_t parameter_digest() const override;           // the learning teams' synchronized modules
   void save(std::ostream& out) const override;
   void load(std::istream& in) override;
+  void save_policy(std::ostream& out) const override;  // each learning team's save_policy
 
   const TeamPlan& plan() const { return plan_; }
   // The learner of team `name` (learning or frozen); nullptr for a random team.
@@ -71,6 +72,7 @@ class TeamAlgorithm : public Algorithm {
   };
 
   void load_frozen_teams();
+  void write_state(std::ostream& out, bool policy_only) const;
 
   AlgorithmContext context_;
   TeamAlgorithmConfig config_;

@@ -50,6 +50,9 @@ class TeamLearner {
   // Everything the team needs to resume, under keys starting with `prefix`.
   virtual void save(TorchStateWriter& w, const std::string& prefix) const = 0;
   virtual void load(TorchStateReader& r, const std::string& prefix) = 0;
+  // Algorithm::save_policy for this team: what playing needs, nothing in
+  // progress; load() must accept it. Default: save().
+  virtual void save_policy(TorchStateWriter& w, const std::string& prefix) const { save(w, prefix); }
   // A frozen team: only what acting needs, from a learning team's save().
   virtual void load_frozen(TorchStateReader& r, const std::string& prefix) = 0;
 
