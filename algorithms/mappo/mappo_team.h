@@ -35,6 +35,8 @@ class MappoTeam : public TeamLearner {
   void save(TorchStateWriter& w, const std::string& prefix) const override;
   void load(TorchStateReader& r, const std::string& prefix) override;
   void save_policy(TorchStateWriter& w, const std::string& prefix) const override;  // no rollout
+  bool can_sit_out() const override { return true; }
+  void restart_rollout() override { started_ = false; }
   std::vector<torch::nn::Module*> synchronized_modules() override { return learner_->modules(); }
   void load_frozen(TorchStateReader& r, const std::string& prefix) override;
 

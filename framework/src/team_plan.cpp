@@ -24,6 +24,15 @@ ParamSpecList team_plan_params(const std::string& algorithm) {
                         "a " + algorithm +
                             " checkpoint file or run directory (relative to the working directory): the "
                             "teams not in learning_teams play its policies, frozen"),
+      ParamSpec::real("past_opponents", 0.0,
+                      "self-play against the past (every team learns): the probability that, for one update's "
+                      "rollout, one team drawn uniformly sits out and one of its own past policies plays in its "
+                      "place; 0: plain self-play")
+          .range(0.0, 1.0),
+      ParamSpec::integer("snapshot_interval", 500000,
+                         "env steps between snapshots of each learning team's policy into the opponent pool")
+          .range(1, int64_t{1} << 50),
+      ParamSpec::integer("opponent_pool_size", 10, "past policies kept per team (the newest)").range(1, 1000),
   };
 }
 
@@ -45,6 +54,9 @@ TeamPlan TeamPlan::from_params(const EnvSpec& env, const std::string& env_name, 
   }
   TeamPlan plan;
   plan.opponent_checkpoint = params.get_string("opponent_checkpoint");
+  plan.past_opponents = params.get_double("past_opponents");
+  plan.snapshot_interval = params.get_int("snapshot_interval");
+  plan.opponent_pool_size = static_cast<int>(params.get_int("opponent_pool_size"));
   plan.multi_team = env.num_teams() > 1;
   for (int k = 0; k < env.num_teams(); ++k) {
     const std::vector<int> agents = env.team_agents(k);
@@ -63,6 +75,11 @@ TeamPlan TeamPlan::from_params(const EnvSpec& env, const std::string& env_name, 
     throw ConfigError("[algorithm] opponent_checkpoint = \"" + plan.opponent_checkpoint +
                       "\": every team learns, so no team plays the checkpoint; name the learning teams in "
                       "learning_teams");
+  }
+  if (plan.past_opponents > 0.0 && plan.count(TeamRole::Learn) < 2) {
+    throw ConfigError("[algorithm] past_opponents = " + std::to_string(plan.past_opponents) +
+                      " needs self-play: at least two learning teams (env '" + env_name + "' has " +
+                      std::to_string(plan.count(TeamRole::Learn)) + " learning here)");
   }
   return plan;
 }

@@ -134,7 +134,7 @@ TEST_CASE("a good env plugin loads, declares its parameters and makes working en
   CHECK(record.version == "0.1.0");
   CHECK(record.build_tag == MARL_BUILD_TAG);
   CHECK(plugin->kind() == PluginKind::Env);
-  REQUIRE(plugin->params().size() == 7);
+  REQUIRE(plugin->params().size() == 9);
   CHECK(plugin->params()[1].name == "steps");
 
   const auto env = plugin->make_env(fixture_ok_params(*plugin, 2));

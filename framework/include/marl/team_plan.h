@@ -8,6 +8,9 @@
 //
 //   learning_teams = ["hiders"]        # empty list: every team learns
 //   opponent_checkpoint = "runs/x"     # the other teams play that run's policy
+//   past_opponents = 0.2               # self-play: a team sometimes plays its past self
+//   snapshot_interval = 500000         # (marl/torch/past_opponent_pool.h)
+//   opponent_pool_size = 10
 //
 // A team is a contiguous range of agent ids (EnvSpec::validate enforces it),
 // so a team's data is a slice of every agent-major batch.
@@ -45,6 +48,9 @@ struct TeamPlan {
   std::vector<TeamSlot> teams;     // every team with at least one agent, in env order
   std::string opponent_checkpoint;  // the frozen teams' source; empty when none is frozen
   bool multi_team = false;         // the env has more than one team
+  double past_opponents = 0.0;     // 0: plain self-play
+  int64_t snapshot_interval = 500000;
+  int opponent_pool_size = 10;
 
   // Throws ConfigError naming the key for an unknown or repeated team name,
   // and for an opponent_checkpoint that no team would play (all teams learn).

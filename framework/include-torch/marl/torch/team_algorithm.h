@@ -25,6 +25,7 @@
 
 #include "marl/algorithm.h"
 #include "marl/team_plan.h"
+#include "marl/torch/past_opponent_pool.h"
 #include "marl/torch/team_learner.h"
 #include "marl/torch/uniform_team_policy.h"
 
@@ -73,6 +74,10 @@ class TeamAlgorithm : public Algorithm {
 
   void load_frozen_teams();
   void write_state(std::ostream& out, bool policy_only) const;
+  // Past opponents: snapshots due, then the next rollout's stand-in (if any).
+  void after_updates();
+  void stand_in(int team, int snapshot);  // team: index into teams_, -1: none
+  bool sitting_out(size_t team) const { return static_cast<int>(team) == stand_in_team_; }
 
   AlgorithmContext context_;
   TeamAlgorithmConfig config_;
@@ -86,6 +91,16 @@ class TeamAlgorithm : public Algorithm {
   std::vector<std::string> metric_names_;
   std::vector<double> last_metrics_;
   int64_t env_steps_ = 0;
+
+  // Past opponents (plan_.past_opponents > 0).
+  std::unique_ptr<PastOpponentPool> pool_;
+  // Per team (index into teams_), built when first needed: a frozen learner
+  // that plays the past policy standing in for it.
+  std::vector<std::unique_ptr<TeamLearner>> stand_ins_;
+  int stand_in_team_ = -1;                 // index into teams_ of the team it replaces
+  int stand_in_snapshot_ = -1;
+  int64_t next_snapshot_ = 0;
+  torch::Generator league_gen_;            // the same on every worker (shared_seed)
 };
 
 }  // namespace marl

@@ -63,6 +63,13 @@ class TeamLearner {
   // one that returns its modules also averages its gradients (FlatOptimizer
   // ::set_group) and whole-batch statistics over the workers.
   virtual std::vector<torch::nn::Module*> synchronized_modules() { return {}; }
+
+  // Self-play against past opponents (TeamPlan::past_opponents): a learner
+  // that can sit out whole rollouts, between its updates, says so; when it
+  // plays again, restart_rollout() makes its next rollout start from the
+  // batch it is then shown (as at an episode start).
+  virtual bool can_sit_out() const { return false; }
+  virtual void restart_rollout() {}
 };
 
 }  // namespace marl
