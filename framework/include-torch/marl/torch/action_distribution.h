@@ -45,6 +45,21 @@ class ActionDistribution {
     return std::visit([](const auto& d) { return d.mode(); }, dist_);
   }
 
+  // KL(old || this) per sample [...]: summed over the actions (categorical)
+  // or the dimensions (diagonal Gaussian). Trust-region updates bound its mean.
+  torch::Tensor kl_from(const ActionDistribution& old) const {
+    if (const auto* c = categorical()) {
+      const auto& before = std::get<MaskedCategorical>(old.dist_);
+      return (before.probs() * (before.log_probs() - c->log_probs())).sum(-1);
+    }
+    const auto& now = std::get<DiagGaussian>(dist_);
+    const auto& before = std::get<DiagGaussian>(old.dist_);
+    const auto var_old = (2.0 * before.log_std()).exp();
+    const auto var_new = (2.0 * now.log_std()).exp();
+    return (now.log_std() - before.log_std() + (var_old + (before.mean() - now.mean()).pow(2)) / (2.0 * var_new) - 0.5)
+        .sum(-1);
+  }
+
   const MaskedCategorical* categorical() const { return std::get_if<MaskedCategorical>(&dist_); }
   const DiagGaussian* gaussian() const { return std::get_if<DiagGaussian>(&dist_); }
 
