@@ -63,6 +63,18 @@ ParamSpecList mappo_params() {
                          "exploration draws indexed by (step, run-wide env index, agent) instead of one generator "
                          "stream: N data-parallel workers x E envs then act exactly as one process with N*E envs "
                          "(discrete actions only)"),
+      ParamSpec::choice("update", "ppo", {"ppo", "trpo"},
+                        "the actor's update: PPO's clipped surrogate, or one TRPO trust-region step per rollout "
+                        "(Schulman et al. 2015; MATRPO with mode = mappo)"),
+      ParamSpec::real("kl_threshold", 0.01, "trpo: the bound on the mean KL between old and new policy")
+          .range(1e-8, 10.0),
+      ParamSpec::integer("cg_iters", 10, "trpo: conjugate-gradient iterations").range(1, 1000),
+      ParamSpec::real("cg_damping", 0.1, "trpo: damping added to the Fisher-vector products").range(0.0, 100.0),
+      ParamSpec::integer("line_search_steps", 10, "trpo: backtracking tries").range(1, 100),
+      ParamSpec::real("backtrack_coeff", 0.8, "trpo: step shrink per try").range(0.01, 0.99),
+      ParamSpec::real("accept_ratio", 0.5,
+                      "trpo: accept a step whose improvement is at least this share of the expected one")
+          .range(0.0, 10.0),
   };
   // learning_teams and opponent_checkpoint, after the input options as before.
   const ParamSpecList teams = team_plan_params("mappo");
@@ -112,6 +124,13 @@ MappoConfig mappo_config_from(const Params& p) {
               : encoder == "cnn"     ? MappoConfig::Encoder::Cnn
                                      : MappoConfig::Encoder::Mlp;
   c.attention_heads = p.get_int("attention_heads");
+  c.update = p.get_string("update") == "trpo" ? MappoConfig::Update::Trpo : MappoConfig::Update::Ppo;
+  c.trust_region.max_kl = p.get_double("kl_threshold");
+  c.trust_region.cg_iters = static_cast<int>(p.get_int("cg_iters"));
+  c.trust_region.damping = p.get_double("cg_damping");
+  c.trust_region.line_search_steps = static_cast<int>(p.get_int("line_search_steps"));
+  c.trust_region.backtrack = p.get_double("backtrack_coeff");
+  c.trust_region.accept_ratio = p.get_double("accept_ratio");
   return c;
 }
 

@@ -6,6 +6,8 @@
 // 64x2 ReLU MLPs with feature LayerNorm, rollouts of 25 steps per env.
 #pragma once
 
+#include "marl/torch/trust_region.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -68,6 +70,12 @@ struct MappoConfig {
   // hide_and_seek's window).
   enum class Encoder { Mlp, Attention, Cnn } encoder = Encoder::Mlp;
   int64_t attention_heads = 4;
+  // The actor's update: PPO's clipped surrogate over ppo_epochs x
+  // num_minibatches, or one TRPO trust-region step on the whole rollout
+  // (marl/torch/trust_region.h; MATRPO with mode = mappo). The critic keeps
+  // its own Adam over ppo_epochs x num_minibatches either way.
+  enum class Update { Ppo, Trpo } update = Update::Ppo;
+  TrustRegionConfig trust_region;
 };
 
 // Includes team_plan_params("mappo") (learning_teams, opponent_checkpoint).

@@ -71,7 +71,9 @@ MappoTeam::MappoTeam(const TeamContext& context)
 }
 
 std::vector<std::string> MappoTeam::metric_names() const {
-  return std::vector<std::string>(std::begin(kTeamMetrics), std::end(kTeamMetrics));
+  std::vector<std::string> names(std::begin(kTeamMetrics), std::end(kTeamMetrics));
+  if (cfg_.update == MappoConfig::Update::Trpo) names.push_back("step_accepted");
+  return names;
 }
 
 torch::Tensor MappoTeam::with_ids(const torch::Tensor& x) const {
@@ -192,9 +194,10 @@ void MappoTeam::observe(const Transition& tr) {
 
 void MappoTeam::train(double* metrics) {
   const PpoStats s = learner_->update(env_steps_);
-  const double values[] = {s.policy_loss, s.value_loss, s.entropy, s.approx_kl,
-                           s.clip_frac, s.actor_grad_norm, s.critic_grad_norm, s.lr};
-  std::copy(std::begin(values), std::end(values), metrics);
+  const double values[] = {s.policy_loss, s.value_loss,       s.entropy,          s.approx_kl, s.clip_frac,
+                           s.actor_grad_norm, s.critic_grad_norm, s.lr, s.step_accepted};
+  const size_t count = cfg_.update == MappoConfig::Update::Trpo ? 9 : 8;
+  std::copy(std::begin(values), std::begin(values) + count, metrics);
 }
 
 void MappoTeam::save(TorchStateWriter& w, const std::string& prefix) const {

@@ -108,6 +108,10 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
         critic_root_->register_module("net" + id, CriticNet(config, layout.critic_input, init_gen_)));
   }
   masked_samples_ = config.use_recurrent_policy || layout.active_masks;
+  if (config.update == MappoConfig::Update::Trpo && layout.workers != nullptr && layout.workers->distributed()) {
+    throw ConfigError("mappo: update = \"trpo\" runs as one process (its Fisher products are not averaged over "
+                      "workers); use update = \"ppo\" with several workers");
+  }
   agent_of_step_row_ = torch::arange(layout.count, torch::kInt64).repeat_interleave(layout.num_envs);
   value_norm_ = ValueNorm(ValueNormConfig{});
   actor_optim_ = adam(*actor_root_, config.lr, config);
@@ -119,9 +123,35 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
       config.encoder == MappoConfig::Encoder::Mlp) {
     fused_actor_ = std::make_unique<FusedMlp>(actors_[0]->base(), &actors_[0]->output_layer());
     fused_critic_ = std::make_unique<FusedMlp>(critics_[0]->base(), &critics_[0]->output_layer());
-    fused_ = config.fused_networks;
+    // The trust-region step works on the autograd networks.
+    fused_ = config.fused_networks && config.update == MappoConfig::Update::Ppo;
     if (fused_ && layout.threads >= 2) pair_pool_ = std::make_unique<ThreadPool>(2);
   }
+}
+
+PpoLearner::MinibatchInputs PpoLearner::inputs_of(const RolloutMinibatch& mb) const {
+  const bool routed = actors_.size() > 1;
+  const int64_t E = layout_.num_envs, A = layout_.count;
+  MinibatchInputs in{{mb.obs, mb.avail, mb.actor_hidden, mb.masks}, {mb.critic_obs, {}, mb.critic_hidden, mb.masks},
+                     0, {}};
+  // Integer division: int64 tensor "/" is true division in LibTorch.
+  if (routed) in.agent_of = torch::div(mb.indices, E, "floor").remainder(A);
+  if (config_.use_recurrent_policy) {
+    // Time-major rows [L * N] -> sequences [L, N]; routing by each chunk's first row.
+    const int64_t L = mb.chunk_length, N = mb.num_chunks;
+    auto seq = [&](const torch::Tensor& t) {
+      if (!t.defined()) return t;
+      auto shape = t.sizes().vec();
+      shape[0] = N;
+      shape.insert(shape.begin(), L);
+      return t.reshape(shape);
+    };
+    in.actor = {seq(mb.obs), seq(mb.avail), mb.actor_hidden, seq(mb.masks)};
+    in.critic = {seq(mb.critic_obs), {}, mb.critic_hidden, seq(mb.masks)};
+    in.batch_dim = 1;
+    if (routed) in.agent_of = in.agent_of.reshape({L, N})[0];
+  }
+  return in;
 }
 
 NetOutput PpoLearner::run(bool actor, const NetInput& in, int64_t batch_dim,
@@ -242,12 +272,12 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
     storage_.advantages.copy_(
         normalize_advantages(storage_.advantages, storage_.active.slice(0, 0, T), layout_.workers));
   }
-  const bool routed = actors_.size() > 1;
-  const int64_t E = layout_.num_envs, A = layout_.count;
   torch::Tensor sums = torch::zeros({7}, torch::kFloat64);
   double fused_sums[7] = {};
   int64_t n = 0;
   if (fused()) n = fused_epochs(fused_sums);
+  const bool trpo = config_.update == MappoConfig::Update::Trpo;
+  if (trpo) trust_region_actor_update(stats);
   for (int64_t epoch = 0; !fused() && epoch < config_.ppo_epochs; ++epoch) {
     const auto minibatches =
         config_.use_recurrent_policy
@@ -255,29 +285,26 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
                                              shuffle_gen_)
             : storage_.feed_forward_minibatches(config_.num_minibatches, shuffle_gen_);
     for (const auto& mb : minibatches) {
-      NetInput actor_in{mb.obs, mb.avail, mb.actor_hidden, mb.masks};
-      NetInput critic_in{mb.critic_obs, {}, mb.critic_hidden, mb.masks};
-      int64_t batch_dim = 0;
-      // Integer division: int64 tensor "/" is true division in LibTorch.
-      torch::Tensor agent_of =
-          routed ? torch::div(mb.indices, E, "floor").remainder(A) : torch::Tensor();
-      if (config_.use_recurrent_policy) {
-        // Time-major rows [L * N] -> sequences [L, N]; routing by each chunk's first row.
-        const int64_t L = mb.chunk_length, N = mb.num_chunks;
-        auto seq = [&](const torch::Tensor& t) {
-          if (!t.defined()) return t;
-          auto shape = t.sizes().vec();
-          shape[0] = N;
-          shape.insert(shape.begin(), L);
-          return t.reshape(shape);
-        };
-        actor_in = {seq(mb.obs), seq(mb.avail), mb.actor_hidden, seq(mb.masks)};
-        critic_in = {seq(mb.critic_obs), {}, mb.critic_hidden, seq(mb.masks)};
-        batch_dim = 1;
-        if (routed) agent_of = agent_of.reshape({L, N})[0];
-      }
+      const MinibatchInputs in = inputs_of(mb);
+      const NetInput& actor_in = in.actor;
+      const NetInput& critic_in = in.critic;
+      const int64_t batch_dim = in.batch_dim;
+      const torch::Tensor& agent_of = in.agent_of;
       const torch::Tensor weights = mb.active * mb.valid;
       const torch::Tensor wsum = weights.sum().clamp_min(1.0);
+      if (trpo) {  // the critic alone: the actor took its trust-region step
+        const auto values = run(false, critic_in, batch_dim, agent_of).out.reshape({-1});
+        const auto vloss = masked_mean(value_loss(values, mb.values, mb.returns, weights), weights, wsum);
+        critic_optim_->zero_grad();
+        (config_.value_loss_coef * vloss).backward();
+        const torch::Tensor norm = config_.max_grad_norm > 0 ? critic_optim_->clip_grad_norm(config_.max_grad_norm)
+                                                             : torch::zeros({});
+        critic_optim_->step();
+        sums[1] += vloss.item<double>();
+        sums[6] += norm.item<double>();
+        ++n;
+        continue;
+      }
 
       auto params = run(true, actor_in, batch_dim, agent_of).out;
       params = params.reshape({-1, params.size(-1)});
@@ -319,12 +346,14 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
   const double inv = 1.0 / static_cast<double>(std::max<int64_t>(n, 1));
   sums += torch::from_blob(fused_sums, {7}, torch::kFloat64);
   const double* v = sums.data_ptr<double>();
-  stats.policy_loss = v[0] * inv;
+  if (!trpo) {
+    stats.policy_loss = v[0] * inv;
+    stats.entropy = v[2] * inv;
+    stats.approx_kl = v[3] * inv;
+    stats.clip_frac = v[4] * inv;
+    stats.actor_grad_norm = v[5] * inv;
+  }
   stats.value_loss = v[1] * inv;
-  stats.entropy = v[2] * inv;
-  stats.approx_kl = v[3] * inv;
-  stats.clip_frac = v[4] * inv;
-  stats.actor_grad_norm = v[5] * inv;
   stats.critic_grad_norm = v[6] * inv;
   storage_.rollover();
   ++updates_;

@@ -68,6 +68,7 @@ struct TeamLayout {
 struct PpoStats {
   double policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0, clip_frac = 0;
   double actor_grad_norm = 0, critic_grad_norm = 0, lr = 0;
+  double step_accepted = 1;  // update = "trpo": 1 if the line search accepted a step
 };
 
 class PpoLearner {
@@ -120,6 +121,15 @@ class PpoLearner {
   struct NetInput {
     torch::Tensor x, avail, hidden, masks;
   };
+  // A minibatch as the networks take it: sequences [L, N] for recurrent
+  // policies (batch_dim 1), rows otherwise; agent_of routes samples to
+  // per-agent networks (share_parameters = false).
+  struct MinibatchInputs {
+    NetInput actor, critic;
+    int64_t batch_dim = 0;
+    torch::Tensor agent_of;
+  };
+  MinibatchInputs inputs_of(const RolloutMinibatch& mb) const;
   // Runs network(s) on `in`, whose samples lie along `batch_dim` (hidden
   // states along 0); with one network per agent, agent_of[b] picks sample
   // b's network.
@@ -134,6 +144,9 @@ class PpoLearner {
   // arithmetic either way. Adds the 7 reported statistics (update()'s order)
   // into sums; returns the number of minibatches.
   int64_t fused_epochs(double* sums);
+  // update = "trpo": one trust-region step of the actor on the whole rollout
+  // (trpo_actor_update.cpp); fills the actor's statistics.
+  void trust_region_actor_update(PpoStats& stats);
   void fused_actor_steps(const std::vector<std::vector<torch::Tensor>>& plan, double* sums);
   void fused_critic_steps(const std::vector<std::vector<torch::Tensor>>& plan, double* sums);
 
