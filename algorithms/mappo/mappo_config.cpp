@@ -66,6 +66,10 @@ ParamSpecList mappo_params() {
       ParamSpec::choice("update", "ppo", {"ppo", "trpo"},
                         "the actor's update: PPO's clipped surrogate, or one TRPO trust-region step per rollout "
                         "(Schulman et al. 2015; MATRPO with mode = mappo)"),
+      ParamSpec::boolean("sequential", false,
+                         "update the agents' actors one at a time in a random order, each on the advantage times "
+                         "the product of the already-updated agents' ratios (HAPPO / HATRPO, Kuba et al. 2022; "
+                         "needs share_parameters = false)"),
       ParamSpec::real("kl_threshold", 0.01, "trpo: the bound on the mean KL between old and new policy")
           .range(1e-8, 10.0),
       ParamSpec::integer("cg_iters", 10, "trpo: conjugate-gradient iterations").range(1, 1000),
@@ -124,6 +128,7 @@ MappoConfig mappo_config_from(const Params& p) {
               : encoder == "cnn"     ? MappoConfig::Encoder::Cnn
                                      : MappoConfig::Encoder::Mlp;
   c.attention_heads = p.get_int("attention_heads");
+  c.sequential = p.get_bool("sequential");
   c.update = p.get_string("update") == "trpo" ? MappoConfig::Update::Trpo : MappoConfig::Update::Ppo;
   c.trust_region.max_kl = p.get_double("kl_threshold");
   c.trust_region.cg_iters = static_cast<int>(p.get_int("cg_iters"));

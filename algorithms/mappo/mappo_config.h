@@ -75,6 +75,10 @@ struct MappoConfig {
   // (marl/torch/trust_region.h; MATRPO with mode = mappo). The critic keeps
   // its own Adam over ppo_epochs x num_minibatches either way.
   enum class Update { Ppo, Trpo } update = Update::Ppo;
+  // Heterogeneous-agent updates (Kuba et al. 2022): each agent's actor in a
+  // random order, on advantages weighted by the already-updated agents'
+  // probability ratios: HAPPO with update = "ppo", HATRPO with "trpo".
+  bool sequential = false;
   TrustRegionConfig trust_region;
 };
 

@@ -108,15 +108,26 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
         critic_root_->register_module("net" + id, CriticNet(config, layout.critic_input, init_gen_)));
   }
   masked_samples_ = config.use_recurrent_policy || layout.active_masks;
-  if (config.update == MappoConfig::Update::Trpo && layout.workers != nullptr && layout.workers->distributed()) {
-    throw ConfigError("mappo: update = \"trpo\" runs as one process (its Fisher products are not averaged over "
-                      "workers); use update = \"ppo\" with several workers");
+  if ((config.update == MappoConfig::Update::Trpo || config.sequential) && layout.workers != nullptr &&
+      layout.workers->distributed()) {
+    throw ConfigError("mappo: update = \"trpo\" and sequential = true run as one process (their steps are not "
+                      "averaged over workers); use update = \"ppo\" with several workers");
   }
   agent_of_step_row_ = torch::arange(layout.count, torch::kInt64).repeat_interleave(layout.num_envs);
   value_norm_ = ValueNorm(ValueNormConfig{});
-  actor_optim_ = adam(*actor_root_, config.lr, config);
+  if (config.sequential) {
+    // One Adam per agent: an agent updated alone must not move the others
+    // (Adam's momentum would, even with their gradients zero).
+    if (config.share_parameters || config.use_recurrent_policy) {
+      throw ConfigError("mappo: sequential = true (HAPPO/HATRPO) updates each agent's own actor in turn: it needs "
+                        "share_parameters = false and a feed-forward policy (use_recurrent_policy = false)");
+    }
+    for (const auto& actor : actors_) agent_optims_.push_back(adam(*actor, config.lr, config));
+  } else {
+    actor_optim_ = adam(*actor_root_, config.lr, config);
+    actor_optim_->set_group(layout.workers);
+  }
   critic_optim_ = adam(*critic_root_, config.critic_lr, config);
-  actor_optim_->set_group(layout.workers);
   critic_optim_->set_group(layout.workers);
   value_norm_->set_workers(layout.workers);
   if (!config.use_recurrent_policy && layout.action.is_discrete() && nets == 1 &&
@@ -252,10 +263,11 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
     // on-policy's update_linear_schedule: lr0 - lr0 * fraction, to 0.
     const LinearScheduleConfig actor{config_.lr, 0.0, config_.lr_decay_env_steps};
     const LinearScheduleConfig critic{config_.critic_lr, 0.0, config_.lr_decay_env_steps};
-    actor_optim_->set_lr(LinearSchedule(actor).value(env_steps_done));
+    if (actor_optim_) actor_optim_->set_lr(LinearSchedule(actor).value(env_steps_done));
+    for (auto& o : agent_optims_) o->set_lr(LinearSchedule(actor).value(env_steps_done));
     critic_optim_->set_lr(LinearSchedule(critic).value(env_steps_done));
   }
-  stats.lr = actor_optim_->lr();
+  stats.lr = actor_optim_ ? actor_optim_->lr() : agent_optims_.front()->lr();
   const int64_t T = config_.rollout_length;
   {
     torch::NoGradGuard no_grad;
@@ -277,7 +289,12 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
   int64_t n = 0;
   if (fused()) n = fused_epochs(fused_sums);
   const bool trpo = config_.update == MappoConfig::Update::Trpo;
-  if (trpo) trust_region_actor_update(stats);
+  if (config_.sequential) {
+    sequential_actor_update(stats);
+  } else if (trpo) {
+    trust_region_actor_update(stats);
+  }
+  const bool critic_only = trpo || config_.sequential;
   for (int64_t epoch = 0; !fused() && epoch < config_.ppo_epochs; ++epoch) {
     const auto minibatches =
         config_.use_recurrent_policy
@@ -292,7 +309,7 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
       const torch::Tensor& agent_of = in.agent_of;
       const torch::Tensor weights = mb.active * mb.valid;
       const torch::Tensor wsum = weights.sum().clamp_min(1.0);
-      if (trpo) {  // the critic alone: the actor took its trust-region step
+      if (critic_only) {  // the actor took its trust-region or sequential steps
         const auto values = run(false, critic_in, batch_dim, agent_of).out.reshape({-1});
         const auto vloss = masked_mean(value_loss(values, mb.values, mb.returns, weights), weights, wsum);
         critic_optim_->zero_grad();
@@ -346,7 +363,7 @@ PpoStats PpoLearner::update(int64_t env_steps_done) {
   const double inv = 1.0 / static_cast<double>(std::max<int64_t>(n, 1));
   sums += torch::from_blob(fused_sums, {7}, torch::kFloat64);
   const double* v = sums.data_ptr<double>();
-  if (!trpo) {
+  if (!critic_only) {
     stats.policy_loss = v[0] * inv;
     stats.entropy = v[2] * inv;
     stats.approx_kl = v[3] * inv;
@@ -364,7 +381,8 @@ void PpoLearner::save(TorchStateWriter& w, const std::string& p) const {
   w.write_module(p + "actor", *actor_root_);
   w.write_module(p + "critic", *critic_root_);
   w.write_module(p + "value_norm", *value_norm_);
-  actor_optim_->save(w, p + "actor_optim");
+  if (actor_optim_) actor_optim_->save(w, p + "actor_optim");
+  for (size_t i = 0; i < agent_optims_.size(); ++i) agent_optims_[i]->save(w, p + "actor_optim/" + std::to_string(i));
   critic_optim_->save(w, p + "critic_optim");
   w.write_generator(p + "act_gen", act_gen_);
   w.write_generator(p + "shuffle_gen", shuffle_gen_);
@@ -387,7 +405,8 @@ void PpoLearner::load(TorchStateReader& r, const std::string& p) {
   if (r.has(p + "critic")) {
     r.read_module(p + "critic", *critic_root_);
     r.read_module(p + "value_norm", *value_norm_);
-    actor_optim_->load(r, p + "actor_optim");
+    if (actor_optim_) actor_optim_->load(r, p + "actor_optim");
+    for (size_t i = 0; i < agent_optims_.size(); ++i) agent_optims_[i]->load(r, p + "actor_optim/" + std::to_string(i));
     critic_optim_->load(r, p + "critic_optim");
     r.read_generator(p + "shuffle_gen", shuffle_gen_);
   }

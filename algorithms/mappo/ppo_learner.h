@@ -147,6 +147,8 @@ class PpoLearner {
   // update = "trpo": one trust-region step of the actor on the whole rollout
   // (trpo_actor_update.cpp); fills the actor's statistics.
   void trust_region_actor_update(PpoStats& stats);
+  // sequential = true: HAPPO / HATRPO (sequential_update.cpp).
+  void sequential_actor_update(PpoStats& stats);
   void fused_actor_steps(const std::vector<std::vector<torch::Tensor>>& plan, double* sums);
   void fused_critic_steps(const std::vector<std::vector<torch::Tensor>>& plan, double* sums);
 
@@ -159,7 +161,8 @@ class PpoLearner {
   bool masked_samples_ = false;  // some samples may have weight 0 (padding, dead agents)
   torch::Tensor agent_of_step_row_;  // [count * E]: agent of each row of a flattened step
   ValueNorm value_norm_{nullptr};
-  std::unique_ptr<FlatOptimizer> actor_optim_, critic_optim_;
+  std::unique_ptr<FlatOptimizer> actor_optim_, critic_optim_;  // actor_optim_: null when sequential
+  std::vector<std::unique_ptr<FlatOptimizer>> agent_optims_;    // sequential: one per agent's actor
   // Built for feed-forward, discrete, shared networks (their gemm shapes are
   // counted from them); used for acting and updating when fused_.
   std::unique_ptr<FusedMlp> fused_actor_, fused_critic_;
