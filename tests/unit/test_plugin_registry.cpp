@@ -250,7 +250,7 @@ TEST_CASE("a missing plugin lists what exists, where it looked, and a likely typ
 
   const std::string far = registry_load_error(registry, PluginKind::Algorithm, "qwertyuiopasdf");
   check_contains_all(far, {"no algorithm plugin named 'qwertyuiopasdf'",
-                           "available algorithm plugins: fixture_algo_ok."});
+                           "available algorithm plugins: fixture_algo_ok, fixture_probe."});
   CHECK_THAT(far, !Contains("did you mean"));
 
   const PluginRegistry empty({});
