@@ -51,6 +51,7 @@ MappoTeam::MappoTeam(const TeamContext& context)
   layout.workers = &context.algorithm->workers();
   layout.first_env = context.algorithm->first_env;
   layout.obs_layout = env_.obs_layout;
+  layout.acting_only = frozen_;
   // Per team, the same on every worker.
   layout.action_stream_key = derive_seed(context.algorithm->shared_seed, SeedStream::Algorithm,
                                          1000 + static_cast<uint64_t>(context.team.index));

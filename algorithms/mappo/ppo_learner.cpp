@@ -71,7 +71,7 @@ PpoLearner::PpoLearner(const TeamLayout& layout, const MappoConfig& config, uint
       shuffle_gen_(make_generator(derive_seed(seed, 2))),
       storage_([&] {
         RolloutConfig r;
-        r.steps = config.rollout_length;
+        r.steps = layout.acting_only ? 1 : config.rollout_length;
         r.num_envs = layout.num_envs;
         r.num_agents = layout.count;
         r.obs_size = layout.actor_input;

@@ -62,6 +62,9 @@ struct TeamLayout {
   uint64_t action_stream_key = 0;
   int64_t first_env = 0;
   std::vector<ObsSegment> obs_layout;  // the env's, for encoder = "attention"
+  // A frozen team (an opponent, a past self standing in): it only acts, so
+  // its rollout storage is one step long (hide-and-seek's full one is ~120 MB).
+  bool acting_only = false;
 };
 
 // Values reported per team by train().
