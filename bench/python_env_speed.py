@@ -32,11 +32,11 @@ def timed(step_fn, reset_fn, seconds):
             return steps / (now - start)
 
 
-def marl_parallel(scenario, seconds):
-    env = marl.parallel_env("mpe", scenario=scenario)
+def parallel_api(env, seconds):
+    """Steps a PettingZoo-style ParallelEnv (marl's or PettingZoo's) with pre-drawn actions."""
     rng = np.random.default_rng(0)
-    table = rng.integers(0, 5, size=(4096, len(env.possible_agents)))
-    names = env.possible_agents
+    names = list(env.possible_agents)
+    table = rng.integers(0, 5, size=(4096, len(names)))
     t = [0]
 
     def step():
@@ -48,6 +48,10 @@ def marl_parallel(scenario, seconds):
         return 1
 
     return timed(step, lambda: env.reset(seed=0), seconds)
+
+
+def marl_parallel(scenario, seconds):
+    return parallel_api(marl.parallel_env("mpe", scenario=scenario), seconds)
 
 
 def marl_vector(scenario, num_envs, seconds):
@@ -70,21 +74,7 @@ def pettingzoo_parallel(scenario, seconds):
 
     warnings.filterwarnings("ignore")
     module = importlib.import_module("pettingzoo.mpe." + scenario)
-    env = module.parallel_env()
-    rng = np.random.default_rng(0)
-    names = list(env.possible_agents)
-    table = rng.integers(0, 5, size=(4096, len(names)))
-    t = [0]
-
-    def step():
-        row = table[t[0] % 4096]
-        t[0] += 1
-        env.step({a: int(row[i]) for i, a in enumerate(names)})
-        if not env.agents:
-            env.reset()
-        return 1
-
-    return timed(step, lambda: env.reset(seed=0), seconds)
+    return parallel_api(module.parallel_env(), seconds)
 
 
 def main():

@@ -1,4 +1,5 @@
 #include "ppo_learner.h"
+#include "ppo_losses.h"
 
 #include <algorithm>
 #include <cmath>
@@ -32,11 +33,6 @@ std::unique_ptr<FlatOptimizer> adam(const torch::nn::Module& net, double lr, con
   o.eps = c.opti_eps;
   o.weight_decay = c.weight_decay;
   return std::make_unique<FlatOptimizer>(net.parameters(), o);
-}
-
-// Weighted mean: on-policy's (x * active).sum() / active.sum().
-torch::Tensor masked_mean(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& wsum) {
-  return (x * w).sum() / wsum;
 }
 
 torch::Tensor select(const torch::Tensor& t, int64_t dim, const torch::Tensor& idx) {

@@ -16,6 +16,12 @@
 
 namespace marl::mappo {
 
+// Weighted mean: on-policy's (x * active).sum() / active.sum() (wsum: the
+// weights' sum, clamped to at least 1 by the caller).
+inline torch::Tensor masked_mean(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& wsum) {
+  return (x * w).sum() / wsum;
+}
+
 struct PolicyLossInput {
   torch::Tensor logits;         // [N, A] float, the head's output before masking
   torch::Tensor avail;          // [N, >= A] (0 = unavailable; any dtype, uint8 is not copied) or undefined

@@ -10,6 +10,7 @@
 #include "marl/error.h"
 #include "marl/torch/trust_region.h"
 #include "ppo_learner.h"
+#include "ppo_losses.h"
 #include "sequential_factor.h"
 
 namespace marl::mappo {
@@ -42,7 +43,7 @@ void PpoLearner::sequential_actor_update(PpoStats& stats) {
       torch::NoGradGuard no_grad;
       return policy({});
     }();
-    auto mean = [](const torch::Tensor& x, const torch::Tensor& w) { return (x * w).sum() / w.sum().clamp_min(1.0); };
+    auto mean = [](const torch::Tensor& x, const torch::Tensor& w) { return masked_mean(x, w, w.sum().clamp_min(1.0)); };
 
     if (config_.update == MappoConfig::Update::Trpo) {
       auto surrogate = [&] { return mean((policy({}).log_prob(actions) - old_log_probs).exp() * f * adv, weights); };
@@ -54,6 +55,7 @@ void PpoLearner::sequential_actor_update(PpoStats& stats) {
       FlatOptimizer& optim = *agent_optims_[static_cast<size_t>(agent)];
       const int64_t n = rows.size(0);
       const int64_t size = std::max<int64_t>(1, n / config_.num_minibatches);
+      double norms = 0;  // this agent's, averaged over its steps below
       for (int64_t epoch = 0; epoch < config_.ppo_epochs; ++epoch) {
         const torch::Tensor perm = torch::randperm(n, shuffle_gen_);
         for (int64_t b = 0; b < config_.num_minibatches; ++b) {
@@ -66,11 +68,11 @@ void PpoLearner::sequential_actor_update(PpoStats& stats) {
           const auto loss = -mean(f.index_select(0, sel) * torch::min(ratio * a, clipped * a), w);
           optim.zero_grad();
           (loss - config_.entropy_coef * mean(dist.entropy(), w)).backward();
-          grad_norm += config_.max_grad_norm > 0 ? optim.clip_grad_norm(config_.max_grad_norm).item<double>() : 0.0;
+          norms += config_.max_grad_norm > 0 ? optim.clip_grad_norm(config_.max_grad_norm).item<double>() : 0.0;
           optim.step();
         }
       }
-      grad_norm /= static_cast<double>(config_.ppo_epochs * config_.num_minibatches);
+      grad_norm += norms / static_cast<double>(config_.ppo_epochs * config_.num_minibatches);
       accepted += 1.0;
     }
 

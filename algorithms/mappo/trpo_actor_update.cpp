@@ -7,6 +7,7 @@
 #include "marl/error.h"
 #include "marl/torch/trust_region.h"
 #include "ppo_learner.h"
+#include "ppo_losses.h"
 
 namespace marl::mappo {
 
@@ -18,7 +19,7 @@ void PpoLearner::trust_region_actor_update(PpoStats& stats) {
   const MinibatchInputs in = inputs_of(mb);
   const torch::Tensor weights = mb.active * mb.valid;
   const torch::Tensor wsum = weights.sum().clamp_min(1.0);
-  auto mean = [&](const torch::Tensor& x) { return (x * weights).sum() / wsum; };
+  auto mean = [&](const torch::Tensor& x) { return masked_mean(x, weights, wsum); };
   auto policy = [&] {
     auto params = run(true, in.actor, in.batch_dim, in.agent_of).out;
     return distribution(params.reshape({-1, params.size(-1)}));

@@ -138,6 +138,27 @@ inline marl::VectorEnv::EnvFactory tag() {
 // Whether `candidate` picks the same greedy actions as `reference` for agents
 // [first, first + count) at every step of a probe trajectory driven by
 // `reference` (the other agents' actions may differ).
+// Trains on `s` for env_steps and returns the uniformly random policy's mean
+// return (1024 episodes) and the mean of the last 512 training episodes.
+struct VersusRandom {
+  double random = 0;
+  double late = 0;
+};
+inline VersusRandom train_versus_random(const Setup& s, int64_t env_steps) {
+  VersusRandom out;
+  out.random = random_return(s, 1024);
+  auto algo = make_algo(s, spec_of(s));
+  out.late = mean_of_last(train(*algo, s, env_steps).episode_returns, 512);
+  return out;
+}
+
+// Greedy mean return over 64 episodes after `env_steps` of training on `s`.
+inline double greedy_after(const Setup& s, int64_t env_steps) {
+  auto algo = make_algo(s, spec_of(s));
+  train(*algo, s, env_steps);
+  return greedy_return(*algo, s, 64);
+}
+
 inline bool same_greedy_actions(marl::Algorithm& reference, marl::Algorithm& candidate,
                                 const Setup& s, int first, int count) {
   marl::VectorEnv probe(s.make_env, {s.num_envs, 1, 321, "probe"});

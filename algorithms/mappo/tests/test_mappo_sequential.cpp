@@ -58,11 +58,10 @@ TEST_CASE("HATRPO keeps every agent's step within the KL bound", "[mappo][sequen
 TEST_CASE("HAPPO and HATRPO: greedy policies beat random on two_step", "[mappo][sequential][learning]") {
   for (const std::string update : {"ppo", "trpo"}) {
     INFO("update " << update);
-    Setup s{matrix_game("two_step"), 8, 3,
-            {{"sequential", PV{true}}, {"share_parameters", PV{false}}, {"update", PV{update}}}};
-    auto algo = make_algo(s, spec_of(s));
-    train(*algo, s, 8000);
-    const double greedy = greedy_return(*algo, s, 64);
+    const double greedy = greedy_after(
+        Setup{matrix_game("two_step"), 8, 3,
+              {{"sequential", PV{true}}, {"share_parameters", PV{false}}, {"update", PV{update}}}},
+        8000);
     INFO("greedy return " << greedy << " (random 4.75, optimum 8)");
     CHECK(greedy >= 6.9);
   }
@@ -71,12 +70,10 @@ TEST_CASE("HAPPO and HATRPO: greedy policies beat random on two_step", "[mappo][
 // simple_spread, HAPPO with HARL's happo.yaml epochs (5) on 128 envs: the last
 // 512 training episodes at least 15% better than random in 256k env steps.
 TEST_CASE("HAPPO: simple_spread return beats random by 15%", "[mappo][sequential][learning]") {
-  Setup s{spread(), 128, 1,
-          {{"sequential", PV{true}}, {"share_parameters", PV{false}}, {"ppo_epochs", PV{int64_t{5}}}}};
-  const double random = random_return(s, 1024);
-  auto algo = make_algo(s, spec_of(s));
-  const auto result = train(*algo, s, 256000);
-  const double late = mean_of_last(result.episode_returns, 512);
-  INFO("random " << random << ", last 512 episodes " << late);
-  CHECK(late >= 0.85 * random);
+  const auto r = train_versus_random(
+      Setup{spread(), 128, 1,
+            {{"sequential", PV{true}}, {"share_parameters", PV{false}}, {"ppo_epochs", PV{int64_t{5}}}}},
+      256000);
+  INFO("random " << r.random << ", last 512 episodes " << r.late);
+  CHECK(r.late >= 0.85 * r.random);
 }

@@ -53,10 +53,7 @@ TEST_CASE("mappo trpo: a line search that accepts nothing leaves the policy unch
 }
 
 TEST_CASE("mappo trpo: greedy policy beats random on two_step", "[mappo][trpo][learning]") {
-  Setup s{matrix_game("two_step"), 8, 3, {{"update", PV{std::string("trpo")}}}};
-  auto algo = make_algo(s, spec_of(s));
-  train(*algo, s, 8000);
-  const double greedy = greedy_return(*algo, s, 64);
+  const double greedy = greedy_after(Setup{matrix_game("two_step"), 8, 3, {{"update", PV{std::string("trpo")}}}}, 8000);
   INFO("greedy return " << greedy << " (random 4.75, optimum 8)");
   CHECK(greedy >= 6.9);
 }
@@ -66,11 +63,8 @@ TEST_CASE("mappo trpo: greedy policy beats random on two_step", "[mappo][trpo][l
 // episodes at least 15% better than uniform random. Measured: about -21 at
 // 192k env steps (random -26.5), about 40 s here.
 TEST_CASE("mappo trpo: simple_spread return beats random by 15%", "[mappo][trpo][learning]") {
-  Setup s{spread(), 128, 1, {{"update", PV{std::string("trpo")}}, {"ppo_epochs", PV{int64_t{5}}}}};
-  const double random = random_return(s, 1024);
-  auto algo = make_algo(s, spec_of(s));
-  const auto result = train(*algo, s, 256000);
-  const double late = mean_of_last(result.episode_returns, 512);
-  INFO("random " << random << ", last 512 episodes " << late);
-  CHECK(late >= 0.85 * random);
+  const auto r = train_versus_random(
+      Setup{spread(), 128, 1, {{"update", PV{std::string("trpo")}}, {"ppo_epochs", PV{int64_t{5}}}}}, 256000);
+  INFO("random " << r.random << ", last 512 episodes " << r.late);
+  CHECK(r.late >= 0.85 * r.random);
 }

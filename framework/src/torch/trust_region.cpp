@@ -13,10 +13,11 @@ torch::Tensor flat(const std::vector<torch::Tensor>& tensors) {
   return torch::cat(parts);
 }
 
-// Gradients of `y` with respect to `params`, zeros for unused parameters.
-std::vector<torch::Tensor> grads_of(const torch::Tensor& y, const std::vector<torch::Tensor>& params, bool graph) {
-  auto g = torch::autograd::grad({y}, params, {}, /*retain_graph=*/graph, /*create_graph=*/graph,
-                                 /*allow_unused=*/true);
+// Gradients of `y` with respect to `params`, zeros for unused parameters;
+// `retain` keeps y's graph, `create` builds one for the gradients.
+std::vector<torch::Tensor> grads_of(const torch::Tensor& y, const std::vector<torch::Tensor>& params, bool retain,
+                                    bool create) {
+  auto g = torch::autograd::grad({y}, params, {}, retain, create, /*allow_unused=*/true);
   for (size_t i = 0; i < g.size(); ++i) {
     if (!g[i].defined()) g[i] = torch::zeros_like(params[i]);
   }
@@ -61,21 +62,16 @@ TrustRegionResult trust_region_step(const std::vector<torch::Tensor>& params,
   TrustRegionResult result;
   const torch::Tensor start = flat(params).detach().clone();
   const torch::Tensor loss0 = surrogate();
-  const torch::Tensor g = flat(grads_of(loss0, params, false)).detach();
+  const torch::Tensor g = flat(grads_of(loss0, params, false, false)).detach();
   result.grad_norm = g.norm().item<double>();
   if (!(result.grad_norm > 0.0) || !std::isfinite(result.grad_norm)) return result;
 
   // The KL's gradient graph is built once and reused by every product.
   const torch::Tensor kl = mean_kl();
-  const torch::Tensor kl_grad = flat(grads_of(kl, params, true));
+  const torch::Tensor kl_grad = flat(grads_of(kl, params, true, true));
   auto fisher_product = [&](const torch::Tensor& v) {
     const torch::Tensor gv = (kl_grad * v.detach()).sum();
-    auto hv = torch::autograd::grad({gv}, params, {}, /*retain_graph=*/true, /*create_graph=*/false,
-                                    /*allow_unused=*/true);
-    for (size_t i = 0; i < hv.size(); ++i) {
-      if (!hv[i].defined()) hv[i] = torch::zeros_like(params[i]);
-    }
-    return flat(hv).detach() + config.damping * v;
+    return flat(grads_of(gv, params, /*retain=*/true, /*create=*/false)).detach() + config.damping * v;
   };
   const torch::Tensor direction = conjugate_gradient(fisher_product, g, config.cg_iters, config.cg_residual_tol);
   const double sFs = direction.dot(fisher_product(direction)).item<double>();
